@@ -1,0 +1,45 @@
+// swift-tools-version:5.10
+// Cochlea: a native speech recognizer. The target graph is the architecture:
+// C wrappers → IO/audio → features → linear algebra → layers → CTC → decoding → metrics → training → CLI.
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Cochlea",
+    products: [
+        .executable(name: "cochlea", targets: ["CochleaCLI"]),
+        .library(name: "CochleaAudio", targets: ["CochleaAudio"]),
+        .library(name: "CochleaFeatures", targets: ["CochleaFeatures"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian, each behind a one-line shim header.
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+
+        // What every layer shares: .npy and safetensors files, atomic writes, a seeded random generator.
+        .target(name: "CochleaCore", swiftSettings: optimize),
+        .target(name: "CochleaAudio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: optimize),
+        .target(name: "CochleaFeatures", dependencies: ["CFFTW", "CochleaCore"], swiftSettings: optimize),
+        .executableTarget(
+            name: "CochleaCLI",
+            dependencies: [
+                "CochleaCore", "CochleaAudio", "CochleaFeatures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimize
+        ),
+
+        .target(
+            name: "CochleaTestSupport", dependencies: ["CochleaCore"], path: "Tests/CochleaTestSupport",
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "CochleaCoreTests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
+    ]
+)

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Kaldi's mel scale: mel(f) = 1127 ln(1 + f / 700).
+enum MelScale {
+    static func mel(_ hertz: Double) -> Double { 1127 * log(1 + hertz / 700) }
+    static func hertz(_ mel: Double) -> Double { 700 * (exp(mel / 1127) - 1) }
+}
+
+/// Triangular filters equally spaced on the mel scale, as Kaldi's `MelBanks` builds them: each bin is
+/// stored as the first FFT bin it touches and its run of weights, so applying it skips the zeros.
+struct MelFilterbank {
+    /// First FFT bin of each mel bin.
+    let offsets: [Int]
+    /// Weights of each mel bin, starting at its offset.
+    let weights: [[Float]]
+
+    var binCount: Int { offsets.count }
+
+    /// Kaldi's construction over the FFT bins 0..<fftLength/2 (the Nyquist bin is never used).
+    init(binCount: Int, fftLength: Int, sampleRate: Int, lowFrequency: Double, highFrequency: Double) {
+        let nyquist = 0.5 * Double(sampleRate)
+        let high = highFrequency > 0 ? highFrequency : nyquist + highFrequency
+        let fftBins = fftLength / 2
+        let binWidth = Double(sampleRate) / Double(fftLength)
+        let melLow = MelScale.mel(lowFrequency), melHigh = MelScale.mel(high)
+        let melDelta = (melHigh - melLow) / Double(binCount + 1)
+        var offsets = [Int](), weights = [[Float]]()
+        for bin in 0..<binCount {
+            let left = melLow + Double(bin) * melDelta
+            let center = left + melDelta
+            let right = center + melDelta
+            var first = -1
+            var row = [Float]()
+            for i in 0..<fftBins {
+                let mel = MelScale.mel(binWidth * Double(i))
+                guard mel > left && mel < right else { continue }
+                let weight = mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center)
+                if first < 0 { first = i }
+                // Kaldi's rows are contiguous; fill any gap so the run stays aligned with the FFT bins.
+                while first + row.count < i { row.append(0) }
+                row.append(Float(weight))
+            }
+            offsets.append(max(first, 0))
+            weights.append(row)
+        }
+        self.offsets = offsets
+        self.weights = weights
+    }
+
+    /// mel[b] = Σ_k weights[b][k] · power[offsets[b] + k].
+    func apply(power: UnsafePointer<Float>, into mel: UnsafeMutablePointer<Float>) {
+        for bin in 0..<offsets.count {
+            let start = power + offsets[bin]
+            var sum: Float = 0
+            weights[bin].withUnsafeBufferPointer { w in
+                for k in 0..<w.count { sum += w[k] * start[k] }
+            }
+            mel[bin] = sum
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import CochleaCore
+import Foundation
+import XCTest
+
+/// Oracle values copied from `../shared/reference` (see `Fixtures/REFERENCE.md`) and helpers to
+/// compare against them.
+public enum Fixtures {
+    /// Absolute path of a file under `Fixtures/`, e.g. `"audio/chirp.wav"`.
+    public static func path(_ relative: String) -> String {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(relative).path
+    }
+
+    public static func npy(_ relative: String) throws -> NpyArray { try Npy.read(path(relative)) }
+}
+
+/// A fresh folder under the system's temporary directory, removed when the value is released.
+public final class TemporaryDirectory {
+    public let path: String
+
+    public init() {
+        path = NSTemporaryDirectory() + "cochlea-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    public func write(_ name: String, _ data: Data) -> String {
+        let target = file(name)
+        try! data.write(to: URL(fileURLWithPath: target))
+        return target
+    }
+}
+
+/// Largest difference between two arrays, for failure messages and assertions.
+public struct Difference: CustomStringConvertible {
+    public var index = -1
+    public var actual = 0.0
+    public var expected = 0.0
+    public var absolute = 0.0
+    /// |actual − expected| / max(1, |expected|), the measure the reference README suggests.
+    public var scaled = 0.0
+    public var failures = 0
+
+    public var description: String {
+        "largest difference \(absolute) at index \(index) (ours \(actual), reference \(expected)); \(failures) elements outside tolerance"
+    }
+}
+
+/// Asserts that every element is within `absolute` OR within `relative` of the reference, and reports
+/// the largest difference when it is not.
+@discardableResult
+public func assertClose(
+    _ actual: [Double], _ expected: [Double], absolute: Double, relative: Double, _ label: String,
+    file: StaticString = #filePath, line: UInt = #line
+) -> Difference {
+    guard actual.count == expected.count else {
+        XCTFail("\(label): \(actual.count) values, reference has \(expected.count)", file: file, line: line)
+        return Difference()
+    }
+    var worst = Difference()
+    for i in 0..<actual.count {
+        let a = actual[i], e = expected[i]
+        let diff = abs(a - e)
+        let ok = diff <= absolute || diff <= relative * abs(e)
+        if !ok || !a.isFinite { worst.failures += 1 }
+        if diff > worst.absolute || !a.isFinite || worst.index < 0 {
+            worst.index = i
+            worst.actual = a
+            worst.expected = e
+            worst.absolute = a.isFinite ? diff : .infinity
+        }
+        worst.scaled = max(worst.scaled, diff / max(1, abs(e)))
+    }
+    XCTAssertEqual(worst.failures, 0, "\(label): \(worst)", file: file, line: line)
+    return worst
+}
+
+@discardableResult
+public func assertClose(
+    _ actual: [Float], _ expected: [Double], absolute: Double, relative: Double, _ label: String,
+    file: StaticString = #filePath, line: UInt = #line
+) -> Difference {
+    assertClose(actual.map(Double.init), expected, absolute: absolute, relative: relative, label, file: file, line: line)
+}

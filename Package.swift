@@ -24,12 +24,15 @@ let package = Package(
 
         // What every layer shares: .npy and safetensors files, atomic writes, a seeded random generator.
         .target(name: "CochleaCore", swiftSettings: optimize),
-        .target(name: "CochleaAudio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: optimize),
-        .target(name: "CochleaFeatures", dependencies: ["CFFTW", "CochleaCore"], swiftSettings: optimize),
+        .target(name: "CochleaAudio", dependencies: ["CSndFile", "CSoxr", "CochleaCore"], swiftSettings: optimize),
+        .target(name: "CochleaFeatures", dependencies: ["CFFTW", "CochleaCore", "CochleaAudio"], swiftSettings: optimize),
+        // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
+        .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
+        .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .executableTarget(
             name: "CochleaCLI",
             dependencies: [
-                "CochleaCore", "CochleaAudio", "CochleaFeatures",
+                "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaCTC", "CochleaMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -40,6 +43,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CochleaCoreTests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
     ]
 )

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `cochlea bench ...`: speed benchmarks that print our figure and, when the Python peers are
+/// installed (`../shared/peers`), the peer's figure from the same run.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Cochlea's speed beside PyTorch, torchaudio, jiwer and the other peers.",
+        discussion: """
+        Each benchmark prints our figures, then the peer's from the same run when a peer venv is found \
+        (COCHLEA_PEERS_DIR, default ../shared/peers; COCHLEA_PEERS_PYTHON, default /opt/peers-venv/bin/python). \
+        Build in release mode first: swift build -c release.
+        """,
+        subcommands: [BenchFeatures.self])
+}
+
+struct PeerArguments: ParsableArguments {
+    @Flag(help: "Do not run the Python peer beside ours.")
+    var noPeers = false
+}

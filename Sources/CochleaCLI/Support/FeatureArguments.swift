@@ -1,0 +1,95 @@
+import ArgumentParser
+import CochleaFeatures
+
+extension FeatureKind: ExpressibleByArgument {}
+extension WindowType: ExpressibleByArgument {}
+extension NormalizationMode: ExpressibleByArgument {}
+
+/// Kaldi's compute-mfcc-feats / compute-fbank-feats options, under Kaldi's names. Unset options keep
+/// Kaldi's defaults for the chosen `--kind`. Booleans take a value, as in Kaldi: `--snip-edges=false`.
+struct FeatureArguments: ParsableArguments {
+    @Option(help: "mfcc (compute-mfcc-feats) or fbank (compute-fbank-feats).")
+    var kind: FeatureKind = .mfcc
+
+    @Option(name: .customLong("sample-frequency"), help: "Hz; audio is resampled to it. (default: 16000)")
+    var sampleFrequency: Int?
+    @Option(help: "Frame length in milliseconds. (default: 25)")
+    var frameLength: Double?
+    @Option(help: "Frame shift in milliseconds. (default: 10)")
+    var frameShift: Double?
+    @Option(help: "povey, hamming, hanning, rectangular or blackman. (default: povey)")
+    var windowType: WindowType?
+    @Option(help: "Pre-emphasis coefficient, 0 for none. (default: 0.97)")
+    var preemphasisCoefficient: Double?
+    @Option(help: "Subtract each frame's mean. (default: true)")
+    var removeDcOffset: Bool?
+    @Option(help: "Gaussian dither in 16-bit sample units, 0 for none. (default: 1.0, as Kaldi)")
+    var dither: Double?
+    @Option(help: "Seed of the dither noise; features are reproducible for a given seed. (default: 0)")
+    var ditherSeed: UInt64?
+    @Option(help: "Only frames that fit entirely in the signal. (default: true)")
+    var snipEdges: Bool?
+    @Option(help: "Pad frames to a power of two before the FFT. (default: true)")
+    var roundToPowerOfTwo: Bool?
+    @Option(help: "Number of triangular mel bins. (default: 23)")
+    var numMelBins: Int?
+    @Option(help: "Low cut-off of the mel bins in Hz. (default: 20)")
+    var lowFreq: Double?
+    @Option(help: "High cut-off in Hz; 0 or negative is an offset from Nyquist. (default: 0)")
+    var highFreq: Double?
+    @Option(help: "MFCC: number of cepstra. (default: 13)")
+    var numCeps: Int?
+    @Option(help: "MFCC: cepstral lifter Q, 0 for none. (default: 22)")
+    var cepstralLifter: Double?
+    @Option(help: "MFCC: C0 becomes the log energy; fbank: prepend it. (default: true for mfcc, false for fbank)")
+    var useEnergy: Bool?
+    @Option(help: "Floor on the energy, 0 for none. (default: 0)")
+    var energyFloor: Double?
+    @Option(help: "Energy before pre-emphasis and windowing. (default: true)")
+    var rawEnergy: Bool?
+
+    @Option(help: "Per-utterance normalisation: none, mean, mean-variance or sliding.")
+    var cmvn: NormalizationMode = .none
+    @Option(help: "Sliding CMN window in frames (Kaldi --cmn-window).")
+    var cmnWindow: Int = 600
+    @Option(help: "Append deltas of this order (Kaldi add-deltas; 2 gives 39 columns from 13). 0: none.")
+    var deltaOrder: Int = 0
+    @Option(help: "Delta regression window (Kaldi --delta-window).")
+    var deltaWindow: Int = 2
+
+    var pipeline: FeaturePipeline {
+        var o = kind == .mfcc ? FeatureOptions.kaldiMFCC : FeatureOptions.kaldiFbank
+        if let v = sampleFrequency { o.sampleRate = v }
+        if let v = frameLength { o.frameLengthMs = v }
+        if let v = frameShift { o.frameShiftMs = v }
+        if let v = windowType { o.windowType = v }
+        if let v = preemphasisCoefficient { o.preemphasisCoefficient = v }
+        if let v = removeDcOffset { o.removeDCOffset = v }
+        if let v = dither { o.dither = v }
+        if let v = ditherSeed { o.ditherSeed = v }
+        if let v = snipEdges { o.snipEdges = v }
+        if let v = roundToPowerOfTwo { o.roundToPowerOfTwo = v }
+        if let v = numMelBins { o.numMelBins = v }
+        if let v = lowFreq { o.lowFrequency = v }
+        if let v = highFreq { o.highFrequency = v }
+        if let v = numCeps { o.numCeps = v }
+        if let v = cepstralLifter { o.cepstralLifter = v }
+        if let v = useEnergy { o.useEnergy = v }
+        if let v = energyFloor { o.energyFloor = v }
+        if let v = rawEnergy { o.rawEnergy = v }
+        var sliding = SlidingCMNOptions()
+        sliding.window = cmnWindow
+        return FeaturePipeline(
+            options: o, normalization: cmvn, sliding: sliding,
+            deltas: deltaOrder > 0 ? DeltaOptions(order: deltaOrder, window: deltaWindow) : nil)
+    }
+
+    func validate() throws {
+        guard deltaOrder >= 0 else { throw ValidationError("--delta-order must be 0 or positive, got \(deltaOrder)") }
+        do {
+            try pipeline.validate()
+        } catch let error as FeatureOptionsError {
+            throw ValidationError(error.message)
+        }
+    }
+}

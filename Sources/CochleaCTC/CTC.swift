@@ -1,0 +1,2 @@
+/// CTC loss and gradient (see the model-core issue).
+public enum CTC {}

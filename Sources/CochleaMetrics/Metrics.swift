@@ -1,0 +1,2 @@
+/// Word and character error rates, alignments and transcript files.
+public enum Metrics {}

@@ -9,13 +9,13 @@ import Foundation
 /// thread-safe, so give each thread its own (they are cheap to make once per thread).
 public final class FeatureExtractor {
     public let options: FeatureOptions
-    private let fft: RealFFT
-    private let window: [Float]
-    private let filterbank: MelFilterbank
+    let fft: RealFFT
+    let window: [Float]
+    let filterbank: MelFilterbank
     private let dct: [Float]
     private let lifter: [Float]
-    private let power: UnsafeMutablePointer<Float>
-    private let mel: UnsafeMutablePointer<Float>
+    let power: UnsafeMutablePointer<Float>
+    let mel: UnsafeMutablePointer<Float>
     private let logEnergyFloor: Float
 
     /// Kaldi floors energies at float32's machine epsilon before taking logs.
@@ -27,9 +27,11 @@ public final class FeatureExtractor {
         let padded = options.paddedWindowSize
         fft = RealFFT(length: padded)
         window = options.windowType.coefficients(length: options.windowSize, blackmanCoeff: options.blackmanCoeff)
-        filterbank = MelFilterbank(
-            binCount: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
-            lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
+        filterbank = options.kind == .psfMFCC
+            ? MelFilterbank(integerBins: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
+                            lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
+            : MelFilterbank(binCount: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
+                            lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
         dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
         lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
         power = .allocate(capacity: padded / 2 + 1)
@@ -57,6 +59,7 @@ public final class FeatureExtractor {
 
     /// Writes `frameCount(samples.count) × dimension` values to `output`, row-major.
     public func compute(samples: UnsafeBufferPointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        if options.kind == .psfMFCC { return computePythonSpeechFeatures(samples: samples, into: output) }
         let frames = options.frameCount(sampleCount: samples.count)
         var random = SeededRandom(seed: options.ditherSeed)
         for frame in 0..<frames {
@@ -68,6 +71,7 @@ public final class FeatureExtractor {
             switch options.kind {
             case .mfcc: finishMFCC(logEnergy: logEnergy, row: row)
             case .fbank: finishFbank(logEnergy: logEnergy, row: row)
+            case .psfMFCC: preconditionFailure("handled above")
             }
         }
     }
@@ -133,7 +137,7 @@ public final class FeatureExtractor {
         return log(max(energy, FeatureExtractor.epsilon))
     }
 
-    private func computePowerSpectrum() {
+    func computePowerSpectrum() {
         let bins = options.paddedWindowSize / 2 + 1
         let spectrum = fft.output
         for k in 0..<bins {
@@ -154,9 +158,9 @@ public final class FeatureExtractor {
         if options.useEnergy { row[0] = logEnergy }
     }
 
-    private func finishMFCC(logEnergy: Float, row: UnsafeMutablePointer<Float>) {
+    func finishMFCC(logEnergy: Float, row: UnsafeMutablePointer<Float>, floor: Float = FeatureExtractor.epsilon) {
         let bins = options.numMelBins
-        for b in 0..<bins { mel[b] = log(max(mel[b], FeatureExtractor.epsilon)) }
+        for b in 0..<bins { mel[b] = log(max(mel[b], floor)) }
         dct.withUnsafeBufferPointer { matrix in
             lifter.withUnsafeBufferPointer { lift in
                 for k in 0..<options.numCeps {

@@ -3,9 +3,12 @@ public enum WindowType: String, Codable, CaseIterable, Sendable {
     case povey, hamming, hanning, rectangular, blackman
 }
 
-/// Which features to compute: cepstra (`compute-mfcc-feats`) or log mel energies (`compute-fbank-feats`).
+/// Which features to compute: cepstra (`compute-mfcc-feats`), log mel energies (`compute-fbank-feats`),
+/// or python_speech_features' `mfcc` (whole-signal pre-emphasis, zero-padded last frame, HTK mel
+/// scale on integer FFT bins, C0 = log frame energy).
 public enum FeatureKind: String, Codable, CaseIterable, Sendable {
     case mfcc, fbank
+    case psfMFCC = "psf-mfcc"
 }
 
 /// Every option of Kaldi's compute-mfcc-feats and compute-fbank-feats that Cochlea supports, with
@@ -80,6 +83,19 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
         return options
     }
 
+    /// python_speech_features.mfcc defaults: 26 filters from 0 Hz to Nyquist, no window, samples in [-1, 1].
+    public static var pythonSpeechFeatures: FeatureOptions {
+        var options = FeatureOptions()
+        options.kind = .psfMFCC
+        options.numMelBins = 26
+        options.lowFrequency = 0
+        options.windowType = .rectangular
+        options.dither = 0
+        options.removeDCOffset = false
+        options.sampleScale = 1
+        return options
+    }
+
     /// Samples per frame.
     public var windowSize: Int { Int(Double(sampleRate) * 0.001 * frameLengthMs) }
     /// Samples between frame starts.
@@ -92,7 +108,7 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
     /// Width of one output row.
     public var dimension: Int {
         switch kind {
-        case .mfcc: return numCeps
+        case .mfcc, .psfMFCC: return numCeps
         case .fbank: return numMelBins + (useEnergy ? 1 : 0)
         }
     }
@@ -100,6 +116,12 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
     /// Number of frames Kaldi produces for `sampleCount` samples.
     public func frameCount(sampleCount: Int) -> Int {
         let shift = windowShift
+        if kind == .psfMFCC {
+            // python_speech_features pads the signal so that the last frame covers its end.
+            if sampleCount == 0 { return 0 }
+            if sampleCount <= windowSize { return 1 }
+            return 1 + (sampleCount - windowSize + shift - 1) / shift
+        }
         if snipEdges {
             return sampleCount < windowSize ? 0 : 1 + (sampleCount - windowSize) / shift
         }
@@ -134,7 +156,7 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
         guard MelScale.hertz(MelScale.mel(lowFrequency) + 2 * melWidth) - lowFrequency > binWidth else {
             throw fail("\(numMelBins) mel bins between \(lowFrequency) and \(high) Hz are narrower than one FFT bin (\(binWidth) Hz); use fewer bins")
         }
-        if kind == .mfcc {
+        if kind != .fbank {
             guard (1...numMelBins).contains(numCeps) else { throw fail("number of cepstra must be 1 to the number of mel bins (\(numMelBins)), got \(numCeps)") }
         }
         guard cepstralLifter >= 0 else { throw fail("cepstral lifter must be 0 or positive, got \(cepstralLifter)") }

@@ -16,6 +16,11 @@ struct MelFilterbank {
 
     var binCount: Int { offsets.count }
 
+    init(offsets: [Int], weights: [[Float]]) {
+        self.offsets = offsets
+        self.weights = weights
+    }
+
     /// Kaldi's construction over the FFT bins 0..<fftLength/2 (the Nyquist bin is never used).
     init(binCount: Int, fftLength: Int, sampleRate: Int, lowFrequency: Double, highFrequency: Double) {
         let nyquist = 0.5 * Double(sampleRate)

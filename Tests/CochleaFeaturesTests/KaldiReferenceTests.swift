@@ -61,3 +61,18 @@ final class KaldiReferenceTests: XCTestCase {
         XCTAssertEqual(mfcc.dims, 13)
     }
 }
+
+/// The python_speech_features preset against python_speech_features 0.6 itself.
+final class PythonSpeechFeaturesTests: XCTestCase {
+    func testPresetMatchesPythonSpeechFeatures() throws {
+        let extractor = try FeatureExtractor(options: .pythonSpeechFeatures)
+        for (clip, reference) in [("chirp", "features/chirp.psf_mfcc.npy"), ("speech", "features/speech.psf_mfcc.npy"),
+                                  ("speech", "features_extra/psf_mfcc.npy")] {
+            let audio = try AudioDecoder.decode(path: Fixtures.path("audio/\(clip).wav"))
+            let ours = extractor.compute(audio.samples)
+            let expected = try Fixtures.npy(reference)
+            XCTAssertEqual([ours.frames, ours.dims], expected.shape, clip)
+            assertClose(ours.values, expected.values, absolute: 3e-3, relative: 3e-3, "\(clip) psf_mfcc")
+        }
+    }
+}

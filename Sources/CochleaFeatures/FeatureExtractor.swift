@@ -5,18 +5,24 @@ import Foundation
 /// frame → dither → remove DC → raw energy → pre-emphasis → window → FFT (FFTW) → power spectrum →
 /// mel filterbank → log → (MFCC: DCT → lifter) → energy.
 ///
-/// An extractor owns its FFTW plan and scratch buffers and allocates nothing per frame; it is not
-/// thread-safe, so give each thread its own (they are cheap to make once per thread).
+/// An extractor owns its FFTW plan and buffers and allocates nothing while computing; it is not
+/// thread-safe, so give each thread its own. (Transforming blocks of frames at once, with the
+/// spectra transposed so that later stages vectorise along frames, measured slower: FFTW's strided
+/// batched transform cost more than the loops it sped up.)
 public final class FeatureExtractor {
     public let options: FeatureOptions
     let fft: RealFFT
     let window: [Float]
     let filterbank: MelFilterbank
-    private let dct: [Float]
-    private let lifter: [Float]
+    /// [numCeps, numMelBins] row-major, liftering folded in.
+    private let liftedDCT: [Float]
+    /// [N/2 + 1] power spectrum of the current frame.
     let power: UnsafeMutablePointer<Float>
+    /// [numMelBins] mel energies of the current frame, then their logs.
     let mel: UnsafeMutablePointer<Float>
-    private let logEnergyFloor: Float
+    /// One frame's samples before pre-emphasis and windowing, when they cannot be read in place.
+    let frameBuffer: UnsafeMutablePointer<Float>
+    let logEnergyFloor: Float
 
     /// Kaldi floors energies at float32's machine epsilon before taking logs.
     static let epsilon = Float.ulpOfOne
@@ -32,16 +38,20 @@ public final class FeatureExtractor {
                             lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
             : MelFilterbank(binCount: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
                             lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
-        dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
-        lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
-        power = .allocate(capacity: padded / 2 + 1)
+        let dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
+        let lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
+        liftedDCT = dct.indices.map { dct[$0] * lifter[$0 / options.numMelBins] }
+        power = .allocate(capacity: padded / 2 + 1 + MelFilterbank.padding)
+        power.initialize(repeating: 0, count: padded / 2 + 1 + MelFilterbank.padding)
         mel = .allocate(capacity: options.numMelBins)
+        frameBuffer = .allocate(capacity: options.windowSize)
         logEnergyFloor = options.energyFloor > 0 ? Float(log(options.energyFloor)) : -.infinity
     }
 
     deinit {
         power.deallocate()
         mel.deallocate()
+        frameBuffer.deallocate()
     }
 
     /// Features of `samples` (at `options.sampleRate`, in [-1, 1]). A clip shorter than one frame
@@ -59,85 +69,27 @@ public final class FeatureExtractor {
 
     /// Writes `frameCount(samples.count) × dimension` values to `output`, row-major.
     public func compute(samples: UnsafeBufferPointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        if options.kind == .psfMFCC { return computePythonSpeechFeatures(samples: samples, into: output) }
         let frames = options.frameCount(sampleCount: samples.count)
         var random = SeededRandom(seed: options.ditherSeed)
         for frame in 0..<frames {
-            let logEnergy = prepareFrame(frame, of: samples, random: &random)
+            var logEnergy = options.kind == .psfMFCC
+                ? preparePythonSpeechFeaturesFrame(frame, of: samples, into: fft.input)
+                : prepareFrame(frame, of: samples, into: fft.input, random: &random)
             fft.execute()
             computePowerSpectrum()
+            if options.kind == .psfMFCC { logEnergy = normalizePythonSpeechFeaturesPower() }
             filterbank.apply(power: power, into: mel)
             let row = output + frame * options.dimension
             switch options.kind {
-            case .mfcc: finishMFCC(logEnergy: logEnergy, row: row)
+            case .mfcc: finishMFCC(logEnergy: logEnergy, row: row, floor: Self.epsilon)
+            case .psfMFCC: finishMFCC(logEnergy: logEnergy, row: row, floor: Self.psfEpsilon)
             case .fbank: finishFbank(logEnergy: logEnergy, row: row)
-            case .psfMFCC: preconditionFailure("handled above")
             }
         }
     }
 
-    /// Fills the FFT input with the windowed frame and returns its log energy (0 when energy is not used).
-    private func prepareFrame(_ frame: Int, of samples: UnsafeBufferPointer<Float>, random: inout SeededRandom) -> Float {
-        let size = options.windowSize
-        let x = fft.input
-        copyFrame(frame, of: samples, to: x)
-        if options.dither != 0 {
-            let dither = Float(options.dither)
-            for i in 0..<size { x[i] += dither * Float(random.nextGaussian()) }
-        }
-        if options.removeDCOffset {
-            var sum: Float = 0
-            for i in 0..<size { sum += x[i] }
-            let mean = sum / Float(size)
-            for i in 0..<size { x[i] -= mean }
-        }
-        var logEnergy: Float = 0
-        if options.useEnergy && options.rawEnergy { logEnergy = logOfEnergy(x, size) }
-        let coefficient = Float(options.preemphasisCoefficient)
-        if coefficient != 0 {
-            var i = size - 1
-            while i > 0 {
-                x[i] -= coefficient * x[i - 1]
-                i -= 1
-            }
-            x[0] -= coefficient * x[0]
-        }
-        window.withUnsafeBufferPointer { w in
-            for i in 0..<size { x[i] *= w[i] }
-        }
-        if options.useEnergy && !options.rawEnergy { logEnergy = logOfEnergy(x, size) }
-        return max(logEnergy, logEnergyFloor)
-    }
-
-    /// Copies one frame's samples, scaled, to `x`. Frames that reach past either end of the signal
-    /// (only without snip-edges) read it reflected, as Kaldi's `ExtractWindow` does.
-    private func copyFrame(_ frame: Int, of samples: UnsafeBufferPointer<Float>, to x: UnsafeMutablePointer<Float>) {
-        let size = options.windowSize
-        let shift = options.windowShift
-        let scale = Float(options.sampleScale)
-        let start = options.snipEdges ? frame * shift : frame * shift + shift / 2 - size / 2
-        let count = samples.count
-        if start >= 0 && start + size <= count {
-            let source = samples.baseAddress! + start
-            for i in 0..<size { x[i] = source[i] * scale }
-            return
-        }
-        for i in 0..<size {
-            var s = start + i
-            while s < 0 || s >= count {
-                s = s < 0 ? -s - 1 : 2 * count - 1 - s
-            }
-            x[i] = samples[s] * scale
-        }
-    }
-
-    private func logOfEnergy(_ x: UnsafeMutablePointer<Float>, _ size: Int) -> Float {
-        var energy: Float = 0
-        for i in 0..<size { energy += x[i] * x[i] }
-        return log(max(energy, FeatureExtractor.epsilon))
-    }
-
-    func computePowerSpectrum() {
+    /// power[k] = |X[k]|² (or |X[k]| for a magnitude filterbank).
+    private func computePowerSpectrum() {
         let bins = options.paddedWindowSize / 2 + 1
         let spectrum = fft.output
         for k in 0..<bins {
@@ -151,24 +103,18 @@ public final class FeatureExtractor {
 
     private func finishFbank(logEnergy: Float, row: UnsafeMutablePointer<Float>) {
         let bins = options.numMelBins
-        let destination = options.useEnergy ? row + 1 : row
-        for b in 0..<bins {
-            destination[b] = options.useLogFbank ? log(max(mel[b], FeatureExtractor.epsilon)) : mel[b]
-        }
+        if options.useLogFbank { FastLog.logInPlace(mel, bins, floor: Self.epsilon) }
+        (options.useEnergy ? row + 1 : row).update(from: mel, count: bins)
         if options.useEnergy { row[0] = logEnergy }
     }
 
-    func finishMFCC(logEnergy: Float, row: UnsafeMutablePointer<Float>, floor: Float = FeatureExtractor.epsilon) {
+    /// Log mel energies → liftered DCT → row, C0 replaced by the energy when asked.
+    private func finishMFCC(logEnergy: Float, row: UnsafeMutablePointer<Float>, floor: Float) {
         let bins = options.numMelBins
-        for b in 0..<bins { mel[b] = log(max(mel[b], floor)) }
-        dct.withUnsafeBufferPointer { matrix in
-            lifter.withUnsafeBufferPointer { lift in
-                for k in 0..<options.numCeps {
-                    let coefficients = matrix.baseAddress! + k * bins
-                    var sum: Float = 0
-                    for b in 0..<bins { sum += coefficients[b] * mel[b] }
-                    row[k] = sum * lift[k]
-                }
+        FastLog.logInPlace(mel, bins, floor: floor)
+        liftedDCT.withUnsafeBufferPointer { matrix in
+            for k in 0..<options.numCeps {
+                row[k] = VectorReductions.dot(matrix.baseAddress! + k * bins, mel, bins)
             }
         }
         if options.useEnergy { row[0] = logEnergy }

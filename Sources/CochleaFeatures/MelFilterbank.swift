@@ -1,3 +1,4 @@
+import CochleaCore
 import Foundation
 
 /// Kaldi's mel scale: mel(f) = 1127 ln(1 + f / 700).
@@ -16,9 +17,21 @@ struct MelFilterbank {
 
     var binCount: Int { offsets.count }
 
+    /// Each bin's weights zero-padded to a whole number of SIMD8 lanes, back to back, and where each
+    /// bin's run starts: the short runs of the low bins then need no scalar tail loop.
+    private let packed: [Float]
+    private let starts: [Int]
+    private let lanes: [Int]
+    /// Floats the power spectrum must hold beyond its last bin (zeros), for the padded runs.
+    static let padding = 8
+
     init(offsets: [Int], weights: [[Float]]) {
         self.offsets = offsets
         self.weights = weights
+        let padded = weights.map { $0 + [Float](repeating: 0, count: (8 - $0.count % 8) % 8) }
+        packed = padded.flatMap { $0 }
+        starts = padded.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        lanes = padded.map { $0.count / 8 }
     }
 
     /// Kaldi's construction over the FFT bins 0..<fftLength/2 (the Nyquist bin is never used).
@@ -48,19 +61,21 @@ struct MelFilterbank {
             offsets.append(max(first, 0))
             weights.append(row)
         }
-        self.offsets = offsets
-        self.weights = weights
+        self.init(offsets: offsets, weights: weights)
     }
 
-    /// mel[b] = Σ_k weights[b][k] · power[offsets[b] + k].
+    /// mel[b] = Σ_k weights[b][k] · power[offsets[b] + k]; `power` holds `padding` zeros past its end.
     func apply(power: UnsafePointer<Float>, into mel: UnsafeMutablePointer<Float>) {
-        for bin in 0..<offsets.count {
-            let start = power + offsets[bin]
-            var sum: Float = 0
-            weights[bin].withUnsafeBufferPointer { w in
-                for k in 0..<w.count { sum += w[k] * start[k] }
+        packed.withUnsafeBufferPointer { w in
+            for bin in 0..<offsets.count {
+                let p = UnsafeRawPointer(power + offsets[bin]), q = UnsafeRawPointer(w.baseAddress! + starts[bin])
+                var sum = SIMD8<Float>()
+                for lane in 0..<lanes[bin] {
+                    sum += p.loadUnaligned(fromByteOffset: 32 * lane, as: SIMD8<Float>.self)
+                        * q.loadUnaligned(fromByteOffset: 32 * lane, as: SIMD8<Float>.self)
+                }
+                mel[bin] = sum.sum()
             }
-            mel[bin] = sum
         }
     }
 }

@@ -1,3 +1,4 @@
+import CochleaCore
 import Foundation
 
 extension MelFilterbank {
@@ -24,37 +25,31 @@ extension MelFilterbank {
     }
 }
 
+/// python_speech_features.mfcc: pre-emphasis over the whole signal, frames zero-padded past its end,
+/// power spectrum |X|²/N, C0 replaced by the log of the frame's total power.
 extension FeatureExtractor {
     /// python_speech_features' float64 floor for zero energies.
     static let psfEpsilon = Float(Double.ulpOfOne)
 
-    /// python_speech_features.mfcc: pre-emphasis over the whole signal, frames zero-padded past its end,
-    /// power spectrum |X|²/N, C0 replaced by the log of the frame's total power.
-    func computePythonSpeechFeatures(samples: UnsafeBufferPointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        let frames = options.frameCount(sampleCount: samples.count)
-        let size = options.windowSize, shift = options.windowShift
-        let scale = Float(options.sampleScale), coefficient = Float(options.preemphasisCoefficient)
-        let bins = options.paddedWindowSize / 2 + 1
-        let x = fft.input
-        for frame in 0..<frames {
-            let start = frame * shift
-            for i in 0..<size {
-                let n = start + i
-                guard n < samples.count else { x[i] = 0; continue }
-                let previous = n > 0 ? samples[n - 1] : 0
-                x[i] = (samples[n] - coefficient * previous) * scale * window[i]
-            }
-            fft.execute()
-            computePowerSpectrum()
-            var energy: Float = 0
-            let norm = 1 / Float(options.paddedWindowSize)
-            for k in 0..<bins {
-                power[k] *= norm
-                energy += power[k]
-            }
-            filterbank.apply(power: power, into: mel)
-            let logEnergy = log(energy == 0 ? FeatureExtractor.psfEpsilon : energy)
-            finishMFCC(logEnergy: logEnergy, row: output + frame * options.dimension, floor: FeatureExtractor.psfEpsilon)
+    /// Writes the pre-emphasised, windowed frame to `x`; its energy comes later, from the power spectrum.
+    func preparePythonSpeechFeaturesFrame(_ frame: Int, of samples: UnsafeBufferPointer<Float>, into x: UnsafeMutablePointer<Float>) -> Float {
+        let start = frame * options.windowShift
+        let scale = Float(options.sampleScale), c = Float(options.preemphasisCoefficient)
+        for i in 0..<options.windowSize {
+            let n = start + i
+            guard n < samples.count else { x[i] = 0; continue }
+            let previous = n > 0 ? samples[n - 1] : 0
+            x[i] = (samples[n] - c * previous) * scale * window[i]
         }
+        return 0
+    }
+
+    /// power /= N; returns the log of the frame's total power.
+    func normalizePythonSpeechFeaturesPower() -> Float {
+        let bins = options.paddedWindowSize / 2 + 1
+        let norm = 1 / Float(options.paddedWindowSize)
+        for k in 0..<bins { power[k] *= norm }
+        let energy = VectorReductions.sum(power, bins)
+        return log(energy == 0 ? Self.psfEpsilon : energy)
     }
 }

@@ -43,9 +43,13 @@ public struct Difference: CustomStringConvertible {
     /// |actual − expected| / max(1, |expected|), the measure the reference README suggests.
     public var scaled = 0.0
     public var failures = 0
+    /// The element furthest outside its tolerance, if any is.
+    public var worstFailure: (index: Int, actual: Double, expected: Double)?
 
     public var description: String {
-        "largest difference \(absolute) at index \(index) (ours \(actual), reference \(expected)); \(failures) elements outside tolerance"
+        var text = "largest difference \(absolute) at index \(index) (ours \(actual), reference \(expected)); \(failures) elements outside tolerance"
+        if let w = worstFailure { text += "; worst of those at index \(w.index): ours \(w.actual), reference \(w.expected)" }
+        return text
     }
 }
 
@@ -61,11 +65,19 @@ public func assertClose(
         return Difference()
     }
     var worst = Difference()
+    var worstExcess = 0.0
     for i in 0..<actual.count {
         let a = actual[i], e = expected[i]
         let diff = abs(a - e)
-        let ok = diff <= absolute || diff <= relative * abs(e)
-        if !ok || !a.isFinite { worst.failures += 1 }
+        let allowed = max(absolute, relative * abs(e))
+        if diff > allowed || !a.isFinite {
+            worst.failures += 1
+            let excess = a.isFinite ? diff / allowed : .infinity
+            if excess > worstExcess {
+                worstExcess = excess
+                worst.worstFailure = (i, a, e)
+            }
+        }
         if diff > worst.absolute || !a.isFinite || worst.index < 0 {
             worst.index = i
             worst.actual = a

@@ -1,0 +1,71 @@
+/// Float reductions that vectorise: Swift keeps floating-point additions in source order, so a plain
+/// `for` loop summing into one accumulator runs one lane at a time. These keep eight lanes (SIMD8)
+/// and add them up at the end; the result differs from sequential summation only by rounding.
+public enum VectorReductions {
+    /// Σ x[i], i < n.
+    @inlinable @inline(__always)
+    public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n { total += x[i]; i += 1 }
+        return total
+    }
+
+    /// Σ x[i] · y[i], i < n.
+    @inlinable @inline(__always)
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes += a * b
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n { total += x[i] * y[i]; i += 1 }
+        return total
+    }
+
+    /// Σ x[i]², i < n.
+    @inlinable @inline(__always)
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Float { dot(x, x, n) }
+
+    /// Σ (scale · x[i] − mean)², i < n: the energy of a frame after DC removal, read unscaled.
+    @inlinable @inline(__always)
+    public static func centeredSumOfSquares(_ x: UnsafePointer<Float>, _ n: Int, scale: Float, mean: Float) -> Float {
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * scale - mean
+            lanes += d * d
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < n { let d = x[i] * scale - mean; total += d * d; i += 1 }
+        return total
+    }
+
+    /// max x[i], i < n (n ≥ 1).
+    @inlinable @inline(__always)
+    public static func max(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var best = x[0]
+        var i = 1
+        if n >= 8 {
+            var lanes = UnsafeRawPointer(x).loadUnaligned(as: SIMD8<Float>.self)
+            i = 8
+            while i + 8 <= n {
+                lanes = pointwiseMax(lanes, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
+                i += 8
+            }
+            best = lanes.max()
+        }
+        while i < n { best = Swift.max(best, x[i]); i += 1 }
+        return best
+    }
+}

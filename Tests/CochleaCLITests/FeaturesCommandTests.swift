@@ -1,0 +1,58 @@
+import CochleaCore
+import CochleaTestSupport
+import Foundation
+import XCTest
+
+final class FeaturesCommandTests: XCTestCase {
+    let folder = TemporaryDirectory()
+
+    func testWritesOneNpyPerInputMatchingTheReference() throws {
+        let out = folder.file("feats")
+        let result = try CLI.run(["features", Fixtures.path("audio/chirp.wav"), "--out", out, "--dither", "0", "--use-energy", "false"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let ours = try Npy.read(out + "/chirp.npy")
+        let reference = try Fixtures.npy("features/chirp.kaldi_mfcc.npy")
+        XCTAssertEqual(ours.shape, reference.shape)
+        assertClose(ours.values, reference.values, absolute: 1e-3, relative: 1e-4, "chirp via the CLI")
+    }
+
+    func testBadFilesAreReportedAndTheRestWritten() throws {
+        let inputs = folder.file("in")
+        try FileManager.default.createDirectory(atPath: inputs + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixtures.path("audio/speech.wav"), toPath: inputs + "/sub/good.wav")
+        try FileManager.default.copyItem(atPath: Fixtures.path("audio/short.wav"), toPath: inputs + "/short.wav")
+        try Data("not audio".utf8).write(to: URL(fileURLWithPath: inputs + "/text.wav"))
+        let out = folder.file("out")
+        let result = try CLI.run(["features", inputs, folder.file("missing.flac"), "--out", out, "--kind", "fbank", "--num-mel-bins", "40"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("text.wav: not a recognised audio file"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("missing.flac: no such file"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("short.wav: shorter than one frame"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("2 of 4 inputs failed"), result.stderr)
+        XCTAssertEqual(try Npy.read(out + "/sub/good.npy").shape, [200, 40], "folder structure kept")
+        XCTAssertEqual(try Npy.read(out + "/short.npy").shape, [0, 40], "too short: zero frames, consistently")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/text.npy"))
+    }
+
+    func testImpossibleOptionsAreRefused() throws {
+        for (arguments, message) in [
+            (["--num-ceps", "40"], "number of cepstra"),
+            (["--frame-shift", "0"], "frame shift"),
+            (["--high-freq", "12000"], "Nyquist"),
+            (["--window-type", "triangle"], "window-type"),
+            (["--threads", "0"], "threads"),
+        ] {
+            let result = try CLI.run(["features", Fixtures.path("audio/chirp.wav"), "--out", folder.path] + arguments)
+            XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    func testHelpTeachesTheOptions() throws {
+        let result = try CLI.run(["features", "--help"])
+        XCTAssertEqual(result.status, 0)
+        for text in ["--snip-edges", "--num-mel-bins", "--delta-order", "numpy.load"] {
+            XCTAssertTrue(result.stdout.contains(text), text)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Cochlea builds and tests against, if any is missing.
+# Sourced by scripts/cochlea.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev)
+# Tests also compare our trn files against NIST sclite.
+[ "${COCHLEA_SETUP_TESTS:-0}" = 1 ] && packages+=(sctk)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "cochlea: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "cochlea: the Swift toolchain (swift.org, 5.10 or newer) must be on PATH" >&2; exit 1; }

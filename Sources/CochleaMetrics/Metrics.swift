@@ -52,8 +52,13 @@ public enum Metrics {
         let workers = (0..<threads).map { _ in Worker() }
         let utterances = [UtteranceScore](unsafeUninitializedCapacity: count) { buffer, initialized in
             let base = buffer.baseAddress
-            Parallel.forEach(count: count, threads: threads, makeWorker: { workers[$0] }) { worker, i in
-                (base! + i).initialize(to: scoreOne(&worker.scorer, &worker.totals, i))
+            // Pairs are handed out in chunks: one lock per pair would cost as much as scoring it.
+            let chunk = max(1, min(64, count / (threads * 16)))
+            let chunks = (count + chunk - 1) / chunk
+            Parallel.forEach(count: chunks, threads: threads, makeWorker: { workers[$0] }) { worker, c in
+                for i in (c * chunk)..<min(count, (c + 1) * chunk) {
+                    (base! + i).initialize(to: scoreOne(&worker.scorer, &worker.totals, i))
+                }
             }
             initialized = count
         }

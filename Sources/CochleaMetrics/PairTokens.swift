@@ -1,136 +1,49 @@
 /// The tokens of one reference/hypothesis pair as `Int32` ids, so that the edit distance compares
-/// integers. Words get ids from a small hash table that is emptied for every pair (ids only have to
-/// agree within a pair, and a per-pair table stays in cache); characters use their Unicode scalar
-/// value as the id. All buffers are reused from pair to pair.
+/// integers: words get ids from a `WordTable`, characters use their Unicode scalar value. All
+/// buffers are reused from pair to pair; call `reset()` between pairs, and add the reference before
+/// the hypothesis.
 ///
-/// Words are maximal runs of bytes other than ASCII whitespace (space, tab, LF, VT, FF, CR), as in
-/// Kaldi; they are compared byte for byte, with no Unicode normalisation, as in jiwer and Kaldi.
 /// The character sequence of a transcript is its words joined by single spaces, taken as Unicode
-/// scalars (what a Python `str` holds), so runs of whitespace count as one space and leading and
+/// scalars (what a Python `str` holds): runs of whitespace count as one space, and leading and
 /// trailing whitespace does not count.
 struct PairTokens {
     enum Side { case reference, hypothesis }
 
     private(set) var referenceIDs: [Int32] = []
     private(set) var hypothesisIDs: [Int32] = []
-
-    // Words of the current pair: bytes copied into one arena, reference words first.
-    private var arena: [UInt8] = []
-    private var wordStarts: [Int] = []
-    private var wordLengths: [Int] = []
-    private var wordHashes: [UInt64] = []
-    // Open-addressing table from word bytes to id, emptied per pair by bumping `stamp` rather than
-    // by clearing: a slot is occupied only when its stamp is the current one.
-    private var slots: [Int32] = []
-    private var slotStamps: [UInt32] = []
-    private var stamp: UInt32 = 1
-    private var distinctWords: [Int32] = []
+    private var words = WordTable()
 
     /// Forgets the previous pair.
     mutating func reset() {
         referenceIDs.removeAll(keepingCapacity: true)
         hypothesisIDs.removeAll(keepingCapacity: true)
-        arena.removeAll(keepingCapacity: true)
-        wordStarts.removeAll(keepingCapacity: true)
-        wordLengths.removeAll(keepingCapacity: true)
-        wordHashes.removeAll(keepingCapacity: true)
-        distinctWords.removeAll(keepingCapacity: true)
-        stamp &+= 1
-        if stamp == 0 {
-            for k in slotStamps.indices { slotStamps[k] = 0 }
-            stamp = 1
-        }
+        words.reset()
     }
 
-    /// The text of a word token (the index counts reference words first, then hypothesis words).
+    /// The text of the `index`th word on `side`.
     func word(at side: Side, _ index: Int) -> String {
-        let token = side == .reference ? index : referenceIDs.count + index
-        let start = wordStarts[token]
-        return String(decoding: arena[start..<(start + wordLengths[token])], as: UTF8.self)
+        words.word(side == .reference ? index : referenceIDs.count + index)
     }
 
     static func character(_ id: Int32) -> String {
         String(Unicode.Scalar(UInt32(id)).map(Character.init) ?? "\u{FFFD}")
     }
 
-    // MARK: Words
-
     mutating func appendWords(of text: String, to side: Side) {
-        var text = text
-        text.withUTF8 { bytes in
-            var index = 0
-            while index < bytes.count {
-                while index < bytes.count && Self.isWhitespace(bytes[index]) { index += 1 }
-                let start = index
-                while index < bytes.count && !Self.isWhitespace(bytes[index]) { index += 1 }
-                if index > start { appendWord(UnsafeBufferPointer(rebasing: bytes[start..<index]), to: side) }
-            }
-        }
+        checkOrder(side)
+        if side == .reference { words.appendWords(of: text, to: &referenceIDs) } else { words.appendWords(of: text, to: &hypothesisIDs) }
     }
 
-    /// Appends each element of `words` as one word (callers pass words without whitespace).
-    mutating func appendWords(_ words: [String], to side: Side) {
-        for var word in words where !word.isEmpty {
-            word.withUTF8 { appendWord($0, to: side) }
-        }
+    /// Appends each element of `list` as one word (callers pass words without whitespace).
+    mutating func appendWords(_ list: [String], to side: Side) {
+        checkOrder(side)
+        if side == .reference { words.appendWords(list, to: &referenceIDs) } else { words.appendWords(list, to: &hypothesisIDs) }
     }
 
-    private mutating func appendWord(_ bytes: UnsafeBufferPointer<UInt8>, to side: Side) {
-        // Token indices count reference words first, so no reference word may follow a hypothesis word.
-        precondition(side == .hypothesis || hypothesisIDs.isEmpty, "append reference words before hypothesis words")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let token = wordStarts.count
-        wordStarts.append(arena.count)
-        wordLengths.append(bytes.count)
-        wordHashes.append(hash)
-        arena.append(contentsOf: bytes)
-        let id = intern(token, hash)
-        if side == .reference { referenceIDs.append(id) } else { hypothesisIDs.append(id) }
+    // Word indices count the reference's words first, so none may follow a hypothesis word.
+    private func checkOrder(_ side: Side) {
+        precondition(side == .hypothesis || hypothesisIDs.isEmpty, "add reference words before hypothesis words")
     }
-
-    /// The id of word `token`: the index of the first word of the pair with the same bytes.
-    private mutating func intern(_ token: Int, _ hash: UInt64) -> Int32 {
-        if (distinctWords.count + 1) * 2 > slots.count { growTable() }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-        while slotStamps[slot] == stamp {
-            let first = Int(slots[slot])
-            if wordHashes[first] == hash && sameBytes(first, token) { return Int32(first) }
-            slot = (slot + 1) & mask
-        }
-        slotStamps[slot] = stamp
-        slots[slot] = Int32(token)
-        distinctWords.append(Int32(token))
-        return Int32(token)
-    }
-
-    private func sameBytes(_ a: Int, _ b: Int) -> Bool {
-        let length = wordLengths[a]
-        guard wordLengths[b] == length else { return false }
-        let startA = wordStarts[a], startB = wordStarts[b]
-        return arena.withUnsafeBufferPointer { bytes in
-            for k in 0..<length where bytes[startA + k] != bytes[startB + k] { return false }
-            return true
-        }
-    }
-
-    private mutating func growTable() {
-        let capacity = max(256, slots.count * 2)
-        slots = [Int32](repeating: 0, count: capacity)
-        slotStamps = [UInt32](repeating: 0, count: capacity)
-        stamp = 1
-        let mask = capacity - 1
-        for word in distinctWords {
-            let hash = wordHashes[Int(word)]
-            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-            while slotStamps[slot] == stamp { slot = (slot + 1) & mask }
-            slotStamps[slot] = stamp
-            slots[slot] = word
-        }
-    }
-
-    // MARK: Characters
 
     mutating func appendCharacters(of text: String, to side: Side) {
         var text = text
@@ -138,8 +51,7 @@ struct PairTokens {
             var pendingSpace = false, emittedAny = false
             var index = 0
             while index < bytes.count {
-                let lead = bytes[index]
-                if Self.isWhitespace(lead) {
+                if Self.isWhitespace(bytes[index]) {
                     pendingSpace = true
                     index += 1
                     continue
@@ -152,9 +64,9 @@ struct PairTokens {
         }
     }
 
-    mutating func appendCharacters(of words: [String], to side: Side) {
+    mutating func appendCharacters(of list: [String], to side: Side) {
         var first = true
-        for word in words where !word.isEmpty {
+        for word in list where !word.isEmpty {
             if !first { appendID(0x20, to: side) }
             first = false
             appendCharacters(of: word, to: side)

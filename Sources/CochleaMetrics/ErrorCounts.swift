@@ -19,6 +19,11 @@ public struct WordPair: Hashable, Comparable, Sendable, CustomStringConvertible 
 public struct Ranked<Item: Hashable & Sendable>: Hashable, Sendable {
     public var item: Item
     public var count: Int
+
+    public init(item: Item, count: Int) {
+        self.item = item
+        self.count = count
+    }
 }
 
 /// Error tallies of a corpus, added up utterance by utterance: word and character counts, sentence

@@ -33,6 +33,22 @@ final class AlignmentPropertyTests: XCTestCase {
         }
     }
 
+    func testBandedTraceBackEqualsReferenceImplementation() {
+        // A tiny cell limit forces the low-memory path (checkpoint rows, bands recomputed).
+        var random = SeededRandom(seed: 13)
+        var workspace = LevenshteinWorkspace(tableCellLimit: 16)
+        var steps = [EditStep]()
+        for trial in 0..<1500 {
+            let alphabet = Int32(1 + random.next() % 5)
+            let reference = (0..<Int(random.next() % 60)).map { _ in Int32(random.next() % UInt64(alphabet)) }
+            let hypothesis = (0..<Int(random.next() % 60)).map { _ in Int32(random.next() % UInt64(alphabet)) }
+            reference.withUnsafeBufferPointer { ref in
+                hypothesis.withUnsafeBufferPointer { hyp in workspace.align(ref, hyp, into: &steps) }
+            }
+            XCTAssertEqual(steps, ReferenceLevenshtein.align(reference, hypothesis), "trial \(trial): \(reference) vs \(hypothesis)")
+        }
+    }
+
     func testReferenceImplementationDistanceIsMinimal() {
         // Brute force over tiny inputs: the distance equals the best over all alignments.
         func bruteForce(_ a: ArraySlice<Int>, _ b: ArraySlice<Int>) -> Int {

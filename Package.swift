@@ -26,6 +26,10 @@ let package = Package(
         .target(name: "CochleaCore", swiftSettings: optimize),
         .target(name: "CochleaAudio", dependencies: ["CSndFile", "CSoxr", "CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaFeatures", dependencies: ["CFFTW", "CochleaCore", "CochleaAudio"], swiftSettings: optimize),
+        // The only module that touches BLAS: a scalar protocol (Float, Double) with gemm and activations.
+        .target(name: "CochleaLinalg", dependencies: ["COpenBLAS"], swiftSettings: optimize),
+        // Layers: the BiLSTM acoustic network, forward and backward, and its optimiser.
+        .target(name: "CochleaNN", dependencies: ["CochleaCore", "CochleaLinalg"], swiftSettings: optimize),
         // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
         .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
@@ -43,6 +47,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CochleaCoreTests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),

@@ -1,0 +1,191 @@
+import CochleaCore
+import CochleaLinalg
+import Dispatch
+
+/// A stacked bidirectional LSTM with a linear output layer and log-softmax, trained with
+/// hand-written backpropagation through time. Parameters and their gradients live in two flat
+/// buffers laid out by `ParameterLayout` (PyTorch's names and shapes), so that optimisers,
+/// clipping, checkpoints and gradient averaging each handle one buffer.
+///
+/// Not thread-safe: one network per thread (or share `parameters` read-only between copies).
+public final class AcousticNetwork<T: Real> {
+    public let shape: NetworkShape
+    public let layout: ParameterLayout
+    /// All parameters, flat.
+    public let parameters: UnsafeMutableBufferPointer<T>
+    /// dL/dparameters, accumulated by `backward` until `zeroGradients()`.
+    public let gradients: UnsafeMutableBufferPointer<T>
+    /// 2 runs the two directions of every layer on two threads at once (OpenBLAS should then be
+    /// single-threaded); 1 runs them one after the other. Results are identical either way.
+    public var threads = 2
+    /// Probability of zeroing a unit between LSTM layers while training (PyTorch's `dropout`).
+    public var dropout: Double = 0
+
+    private var workspace: Workspace<T>?
+    /// What the last forward pass saw, for backward.
+    private var last: (input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int], training: Bool)?
+
+    /// A network with PyTorch's default initialisation (every LSTM tensor uniform in ±1/√H, the
+    /// output layer uniform in ±1/√(2H)), drawn from `seed`.
+    public init(shape: NetworkShape, seed: UInt64) {
+        self.shape = shape
+        layout = ParameterLayout(shape)
+        parameters = .allocate(capacity: layout.count)
+        gradients = .allocate(capacity: layout.count)
+        gradients.initialize(repeating: 0)
+        var random = SeededRandom(seed: seed)
+        let lstmBound = 1 / Double(shape.hiddenSize).squareRoot()
+        let outputBound = 1 / Double(2 * shape.hiddenSize).squareRoot()
+        for entry in layout.entries {
+            let bound = entry.name.hasPrefix("lstm.") ? lstmBound : outputBound
+            for i in entry.offset..<(entry.offset + entry.count) {
+                parameters[i] = T((random.nextUnitDouble() * 2 - 1) * bound)
+            }
+        }
+    }
+
+    /// A network with the given parameters (in `layout` order).
+    public convenience init(shape: NetworkShape, parameters values: [T]) {
+        self.init(shape: shape, seed: 0)
+        precondition(values.count == layout.count, "\(values.count) parameters for a layout of \(layout.count)")
+        _ = parameters.update(fromContentsOf: values)
+    }
+
+    deinit {
+        parameters.deallocate()
+        gradients.deallocate()
+    }
+
+    public func zeroGradients() { gradients.update(repeating: 0) }
+
+    /// The slice of `parameters` holding the named tensor.
+    public func parameter(_ name: String) -> UnsafeMutableBufferPointer<T>? {
+        layout.entry(name).map { UnsafeMutableBufferPointer(rebasing: parameters[$0.offset..<($0.offset + $0.count)]) }
+    }
+
+    public func gradient(_ name: String) -> UnsafeMutableBufferPointer<T>? {
+        layout.entry(name).map { UnsafeMutableBufferPointer(rebasing: gradients[$0.offset..<($0.offset + $0.count)]) }
+    }
+
+    /// Log-probabilities [T, B, C] of `input` [T, B, D] (time-major; frames past each utterance's
+    /// length are padding and come out as zero rows). The result points into the network's
+    /// workspace and stays valid until the next call; `input` must stay alive until `backward`.
+    /// `dropoutSeed` draws the dropout masks when training.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func forward(input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int],
+                        training: Bool = false, dropoutSeed: UInt64 = 0) -> UnsafePointer<T> {
+        precondition(lengths.count == batch && lengths.allSatisfy { (0...steps).contains($0) }, "lengths must be in 0...T")
+        let useDropout = training && dropout > 0
+        let space = reserve(frames: steps * batch, batch: batch, dropout: useDropout)
+        last = (input, steps, batch, lengths, training)
+        let h = shape.hiddenSize
+        lengths.withUnsafeBufferPointer { lengthPointer in
+            for l in 0..<shape.layers {
+                let layerInput = space.layerInput(l, input: input)
+                eachDirection { d in
+                    LSTMDirection<T>.forward(
+                        input: layerInput, inputWidth: shape.layerInput(l), output: space.outputs[l],
+                        weights: weights(l, d), state: space.states[l][d],
+                        batch: LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d))
+                }
+                if useDropout, l < shape.layers - 1 {
+                    applyDropout(space, layer: l, count: steps * batch * 2 * h, seed: dropoutSeed &+ UInt64(l))
+                }
+            }
+        }
+        let top = space.outputs[shape.layers - 1]
+        OutputLayer<T>.forward(hidden: top, width: 2 * h, weight: parameters.baseAddress! + layout.outputWeight,
+                               bias: parameters.baseAddress! + layout.outputBias, rows: steps * batch,
+                               classes: shape.classes, logProbs: space.logProbs)
+        for t in 0..<steps {
+            for b in 0..<batch where t >= lengths[b] {
+                (space.logProbs + (t * batch + b) * shape.classes).update(repeating: 0, count: shape.classes)
+            }
+        }
+        return UnsafePointer(space.logProbs)
+    }
+
+    /// Adds dL/dparameters for the last forward pass, given dL/dlogits [T, B, C] (rows of padded
+    /// frames must be zero). With `inputGradient`, also writes dL/dinput [T, B, D].
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func backward(logitGradient: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<T>? = nil) {
+        guard let last, let space = workspace else { preconditionFailure("backward before forward") }
+        let (steps, batch) = (last.steps, last.batch)
+        let h = shape.hiddenSize, rows = steps * batch
+        let p = parameters.baseAddress!, g = gradients.baseAddress!
+        // Gradient w.r.t. the top layer's outputs.
+        var upstream = space.gradientA, spare = space.gradientB
+        OutputLayer<T>.backward(hidden: space.outputs[shape.layers - 1], width: 2 * h, weight: p + layout.outputWeight,
+                                logitGradient: logitGradient, rows: rows, classes: shape.classes,
+                                weightGradient: g + layout.outputWeight, biasGradient: g + layout.outputBias,
+                                hiddenGradient: upstream)
+        last.lengths.withUnsafeBufferPointer { lengthPointer in
+            for l in stride(from: shape.layers - 1, through: 0, by: -1) {
+                let layerInput = space.layerInput(l, input: last.input)
+                let width = shape.layerInput(l)
+                func batchShape(_ d: Int) -> LSTMBatch {
+                    LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d)
+                }
+                eachDirection { d in
+                    LSTMDirection<T>.backward(
+                        input: layerInput, inputWidth: width, output: space.outputs[l], outputGradient: upstream,
+                        weights: weights(l, d), state: space.states[l][d], gradients: gradientViews(l, d), batch: batchShape(d))
+                }
+                if l == 0 && inputGradient == nil { break }
+                let target = l == 0 ? inputGradient! : spare
+                for d in 0..<2 {
+                    LSTMDirection<T>.inputGradient(state: space.states[l][d], weights: weights(l, d), batch: batchShape(d),
+                                                   inputWidth: width, into: target, accumulate: d == 1)
+                }
+                if l > 0, let mask = space.dropoutMasks[l - 1] {
+                    for i in 0..<(rows * width) { target[i] *= mask[i] }
+                }
+                swap(&upstream, &spare)
+            }
+        }
+    }
+
+    /// Runs `body` for directions 0 and 1, concurrently when `threads` > 1.
+    private func eachDirection(_ body: (Int) -> Void) {
+        if threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: 2, execute: body)
+        } else {
+            body(0)
+            body(1)
+        }
+    }
+
+    private func reserve(frames: Int, batch: Int, dropout: Bool) -> Workspace<T> {
+        if let space = workspace, space.capacity >= frames, space.batchCapacity >= batch,
+           !dropout || space.droppedOutputs.first.flatMap({ $0 }) != nil || shape.layers == 1 {
+            return space
+        }
+        let space = Workspace<T>(shape: shape, frames: max(frames, workspace?.capacity ?? 0),
+                                 batch: max(batch, workspace?.batchCapacity ?? 0), dropout: dropout)
+        workspace = space
+        return space
+    }
+
+    private func applyDropout(_ space: Workspace<T>, layer l: Int, count: Int, seed: UInt64) {
+        guard let mask = space.dropoutMasks[l], let dropped = space.droppedOutputs[l] else { return }
+        var random = SeededRandom(seed: seed)
+        let keep = 1 - dropout, scale = T(1 / keep)
+        let out = space.outputs[l]
+        for i in 0..<count {
+            mask[i] = random.nextUnitDouble() < keep ? scale : 0
+            dropped[i] = out[i] * mask[i]
+        }
+    }
+
+    private func weights(_ l: Int, _ d: Int) -> LSTMWeights<T> {
+        let o = layout.lstm(layer: l, direction: d), p = UnsafePointer(parameters.baseAddress!)
+        return LSTMWeights(inputWeights: p + o.ih, recurrentWeights: p + o.hh, inputBias: p + o.biasIH, recurrentBias: p + o.biasHH)
+    }
+
+    private func gradientViews(_ l: Int, _ d: Int) -> LSTMGradients<T> {
+        let o = layout.lstm(layer: l, direction: d), g = gradients.baseAddress!
+        return LSTMGradients(inputWeights: g + o.ih, recurrentWeights: g + o.hh, inputBias: g + o.biasIH, recurrentBias: g + o.biasHH)
+    }
+}

@@ -1,0 +1,96 @@
+import CochleaCore
+import CochleaLinalg
+import CochleaNN
+import CochleaTestSupport
+import XCTest
+
+/// Float32 against PyTorch's float64 autograd on the reference batch (Fixtures/lstm).
+final class PyTorchReferenceTests: XCTestCase {
+    func testLogProbabilitiesMatchPyTorch() throws {
+        let reference = try ReferenceBatch()
+        let network = AcousticNetwork<Float>(shape: reference.shape, parameters: reference.parameters(ParameterLayout(reference.shape)))
+        let input = reference.input.map(Float.init)
+        XCTAssertEqual(reference.logProbs.shape, [20, 3, 29])
+        let ours = input.withUnsafeBufferPointer { x in
+            Array(UnsafeBufferPointer(start: network.forward(input: x.baseAddress!, steps: 20, batch: 3, lengths: reference.lengths),
+                                      count: 20 * 3 * 29))
+        }
+        assertClose(ours, reference.logProbs.values, absolute: 1e-5, relative: 1e-4, "log-probabilities")
+    }
+}
+
+final class NetworkPropertyTests: XCTestCase {
+    func randomBatch(steps: Int, lengths: [Int], width: Int, seed: UInt64) -> [Float] {
+        var random = SeededRandom(seed: seed)
+        var x = (0..<(steps * lengths.count * width)).map { _ in Float(random.nextGaussian()) }
+        for t in 0..<steps { for b in lengths.indices where t >= lengths[b] { for d in 0..<width { x[(t * lengths.count + b) * width + d] = 0 } } }
+        return x
+    }
+
+    /// Runs forward and a weighted-loss backward; returns log-probs and parameter gradients.
+    func run(_ network: AcousticNetwork<Float>, _ x: [Float], steps: Int, lengths: [Int], lossWeights: [Float]) -> ([Float], [Float]) {
+        network.zeroGradients()
+        let batch = lengths.count, classes = network.shape.classes
+        return x.withUnsafeBufferPointer { input in
+            let lp = network.forward(input: input.baseAddress!, steps: steps, batch: batch, lengths: lengths, training: true, dropoutSeed: 1)
+            let logProbs = Array(UnsafeBufferPointer(start: lp, count: steps * batch * classes))
+            let dLogits = weightedLossLogitGradient(lp, lossWeights, steps: steps, batch: batch, classes: classes, lengths: lengths)
+            network.backward(logitGradient: dLogits)
+            return (logProbs, Array(network.gradients))
+        }
+    }
+
+    func testBatchedEqualsOneByOne() {
+        let shape = NetworkShape(inputSize: 6, hiddenSize: 8, layers: 2, classes: 7)
+        let lengths = [9, 4, 1, 7], steps = 9
+        let x = randomBatch(steps: steps, lengths: lengths, width: 6, seed: 2)
+        var random = SeededRandom(seed: 8)
+        let w = (0..<(steps * 4 * 7)).map { _ in Float(random.nextGaussian()) }
+        let network = AcousticNetwork<Float>(shape: shape, seed: 3)
+        let (batched, batchedGradients) = run(network, x, steps: steps, lengths: lengths, lossWeights: w)
+        var summed = [Float](repeating: 0, count: network.layout.count)
+        for (b, length) in lengths.enumerated() {
+            var single = [Float](), singleWeights = [Float]()
+            for t in 0..<length {
+                let row = t * 4 + b
+                single += x[(row * 6)..<(row * 6 + 6)]
+                singleWeights += w[(row * 7)..<(row * 7 + 7)]
+            }
+            let (logProbs, gradients) = run(network, single, steps: length, lengths: [length], lossWeights: singleWeights)
+            for t in 0..<length {
+                for c in 0..<7 {
+                    XCTAssertEqual(logProbs[t * 7 + c], batched[(t * 4 + b) * 7 + c], accuracy: 1e-5, "utterance \(b) frame \(t)")
+                }
+            }
+            for i in summed.indices { summed[i] += gradients[i] }
+        }
+        for i in summed.indices {
+            XCTAssertEqual(summed[i], batchedGradients[i], accuracy: 1e-4 * max(1, abs(summed[i])), "parameter \(i)")
+        }
+    }
+
+    func testTwoThreadsGiveBitIdenticalResults() {
+        let shape = NetworkShape(inputSize: 5, hiddenSize: 12, layers: 3, classes: 6)
+        let lengths = [11, 6, 9], steps = 11
+        let x = randomBatch(steps: steps, lengths: lengths, width: 5, seed: 4)
+        let w = [Float](repeating: 0.5, count: steps * 3 * 6)
+        let one = AcousticNetwork<Float>(shape: shape, seed: 1), two = AcousticNetwork<Float>(shape: shape, seed: 1)
+        one.threads = 1
+        two.threads = 2
+        one.dropout = 0.2
+        two.dropout = 0.2
+        let a = run(one, x, steps: steps, lengths: lengths, lossWeights: w)
+        let b = run(two, x, steps: steps, lengths: lengths, lossWeights: w)
+        XCTAssertEqual(a.0, b.0)
+        XCTAssertEqual(a.1, b.1)
+    }
+
+    func testPaddedFramesGiveZeroRows() {
+        let network = AcousticNetwork<Float>(shape: NetworkShape(inputSize: 2, hiddenSize: 3, layers: 1, classes: 4), seed: 1)
+        let x = randomBatch(steps: 5, lengths: [5, 2], width: 2, seed: 1)
+        let lp = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: network.forward(input: $0.baseAddress!, steps: 5, batch: 2, lengths: [5, 2]), count: 40)) }
+        for t in 2..<5 { XCTAssertEqual(Array(lp[((t * 2 + 1) * 4)..<((t * 2 + 1) * 4 + 4)]), [0, 0, 0, 0]) }
+        // Active rows are log-distributions.
+        XCTAssertEqual(lp[0..<4].map { exp(Double($0)) }.reduce(0, +), 1, accuracy: 1e-5)
+    }
+}

@@ -1,0 +1,84 @@
+import CochleaLinalg
+
+/// Adam's hyper-parameters, PyTorch's defaults; a non-zero `weightDecay` makes it AdamW
+/// (decoupled decay: p ← p − lr·λ·p before the Adam step).
+public struct AdamOptions: Codable, Equatable, Sendable {
+    public var learningRate: Double = 1e-3
+    public var beta1: Double = 0.9
+    public var beta2: Double = 0.999
+    public var epsilon: Double = 1e-8
+    public var weightDecay: Double = 0
+    public init(learningRate: Double = 1e-3, weightDecay: Double = 0) {
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+    }
+}
+
+/// Adam over one flat parameter buffer. Its state (moments and step count) is what a checkpoint
+/// must keep for `--resume` to continue exactly.
+public final class Adam<T: Real> {
+    public var options: AdamOptions
+    /// First and second moment estimates, one per parameter.
+    public private(set) var firstMoment: [T]
+    public private(set) var secondMoment: [T]
+    /// Steps taken.
+    public private(set) var step = 0
+
+    public init(count: Int, options: AdamOptions) {
+        self.options = options
+        firstMoment = [T](repeating: 0, count: count)
+        secondMoment = [T](repeating: 0, count: count)
+    }
+
+    /// Restores saved state (from a checkpoint).
+    public init(options: AdamOptions, firstMoment: [T], secondMoment: [T], step: Int) {
+        precondition(firstMoment.count == secondMoment.count && step >= 0)
+        self.options = options
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+        self.step = step
+    }
+
+    /// One step at `learningRate` (the schedule's current rate; `options.learningRate` if nil).
+    @_specialize(where T == Float)
+    public func update(parameters: UnsafeMutableBufferPointer<T>, gradients: UnsafeBufferPointer<T>, learningRate: Double? = nil) {
+        precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count)
+        step += 1
+        let lr = learningRate ?? options.learningRate
+        let b1 = T(options.beta1), b2 = T(options.beta2)
+        let correction1 = 1 - pow(options.beta1, Double(step)), correction2 = 1 - pow(options.beta2, Double(step))
+        let stepSize = T(lr / correction1), rootCorrection = T(correction2.squareRoot()), eps = T(options.epsilon)
+        let decay = T(1 - lr * options.weightDecay)
+        let p = parameters.baseAddress!, g = gradients.baseAddress!
+        firstMoment.withUnsafeMutableBufferPointer { m in
+            secondMoment.withUnsafeMutableBufferPointer { v in
+                for i in 0..<parameters.count {
+                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                    p[i] = p[i] * decay - stepSize * m[i] / (v[i].squareRoot() / rootCorrection + eps)
+                }
+            }
+        }
+    }
+}
+
+public enum GradientClipping {
+    /// The L2 norm of all gradients (accumulated in Double), then, if it exceeds `maxNorm`, the
+    /// gradients scaled down to it (PyTorch's `clip_grad_norm_`). Returns the norm before clipping;
+    /// a non-finite norm means the batch must not be applied.
+    @discardableResult
+    public static func clip<T: Real>(_ gradients: UnsafeMutableBufferPointer<T>, maxNorm: Double) -> Double {
+        var sum = 0.0
+        for g in gradients { sum += Double(g) * Double(g) }
+        let norm = sum.squareRoot()
+        if norm.isFinite && maxNorm > 0 && norm > maxNorm {
+            let scale = T(maxNorm / (norm + 1e-6))
+            for i in gradients.indices { gradients[i] *= scale }
+        }
+        return norm
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

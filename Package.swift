@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "CochleaLinalg", dependencies: ["COpenBLAS"], swiftSettings: optimize),
         // Layers: the BiLSTM acoustic network, forward and backward, and its optimiser.
         .target(name: "CochleaNN", dependencies: ["CochleaCore", "CochleaLinalg"], swiftSettings: optimize),
+        // A trained model on disk: JSON config + safetensors weights under PyTorch's names.
+        .target(name: "CochleaModel", dependencies: ["CochleaCore", "CochleaFeatures", "CochleaLinalg", "CochleaNN"], swiftSettings: optimize),
         // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
         .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "CochleaCoreTests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),

@@ -58,6 +58,12 @@ public final class AcousticNetwork<T: Real> {
 
     public func zeroGradients() { gradients.update(repeating: 0) }
 
+    /// A copy of the parameters (safe to keep after the network is gone, unlike `parameters`).
+    public var parameterValues: [T] { Array(parameters) }
+
+    /// A copy of the gradients.
+    public var gradientValues: [T] { Array(gradients) }
+
     /// The slice of `parameters` holding the named tensor.
     public func parameter(_ name: String) -> UnsafeMutableBufferPointer<T>? {
         layout.entry(name).map { UnsafeMutableBufferPointer(rebasing: parameters[$0.offset..<($0.offset + $0.count)]) }

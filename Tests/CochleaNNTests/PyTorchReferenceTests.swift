@@ -36,7 +36,7 @@ final class NetworkPropertyTests: XCTestCase {
             let logProbs = Array(UnsafeBufferPointer(start: lp, count: steps * batch * classes))
             let dLogits = weightedLossLogitGradient(lp, lossWeights, steps: steps, batch: batch, classes: classes, lengths: lengths)
             network.backward(logitGradient: dLogits)
-            return (logProbs, Array(network.gradients))
+            return (logProbs, network.gradientValues)
         }
     }
 

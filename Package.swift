@@ -38,7 +38,8 @@ let package = Package(
         .executableTarget(
             name: "CochleaCLI",
             dependencies: [
-                "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaCTC", "CochleaMetrics",
+                "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
+                "CochleaCTC", "CochleaMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize

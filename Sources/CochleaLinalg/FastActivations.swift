@@ -9,9 +9,11 @@ enum FastActivations {
         var x = x
         x.replace(with: Vector(repeating: 88.0), where: x .> 88)
         x.replace(with: Vector(repeating: -87.0), where: x .< -87)
-        // n = round(x / ln 2)
-        var n = x * 1.442_695_04 + 0.5
-        n = n.rounded(.down)
+        // n = round(x / ln 2) by the 1.5·2²³ trick: adding it leaves n in the low mantissa bits,
+        // so neither rounding nor float-to-int conversion needs a (scalarised) library call.
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = x * 1.442_695_04 + magic
+        let n = shifted - magic
         // r = x − n·ln2, with ln2 split in two for accuracy
         var r = x - n * 0.693_359_375
         r = r + n * 2.121_944_4e-4
@@ -22,7 +24,8 @@ enum FastActivations {
         p = p * r + 1.666_666_5e-1
         p = p * r + 5.000_000_1e-1
         let y = p * r * r + r + 1
-        let scale = unsafeBitCast((SIMD8<Int32>(n) &+ 127) &<< 23, to: Vector.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)
         return y * scale
     }
 

@@ -29,6 +29,8 @@ struct LSTMState<T: Real> {
     /// [B, H] scratch for the gradients flowing back into h_{t−1} and c_{t−1}.
     let hiddenGradient: UnsafeMutablePointer<T>
     let cellGradient: UnsafeMutablePointer<T>
+    /// [H] zeros: the cell state before the first frame.
+    let zeros: UnsafeMutablePointer<T>
 }
 
 /// The sizes and lengths of one batch, and which direction this is.
@@ -139,12 +141,13 @@ enum LSTMDirection<T: Real> {
                 }
                 let upstream = outputGradient + (t * b + row) * outWidth + batch.direction * h
                 let tc = state.tanhCells + (t * b + row) * h
-                let cp = previous.map { state.cells + ($0 * b + row) * h }
+                // At the first frame c_{t−1} is zero; dL/dh_{t−1} of the step before is zero too.
+                let cp = previous.map { UnsafePointer(state.cells + ($0 * b + row) * h) } ?? UnsafePointer(state.zeros)
                 for j in 0..<h {
                     let i = g[j], f = g[h + j], gg = g[2 * h + j], o = g[3 * h + j]
                     let dhj = upstream[j] + dhRow[j]
                     let dcj = dcRow[j] + dhj * o * (1 - tc[j] * tc[j])
-                    let cPrev = cp?[j] ?? 0
+                    let cPrev = cp[j]
                     g[j] = dcj * gg * i * (1 - i)
                     g[h + j] = dcj * cPrev * f * (1 - f)
                     g[2 * h + j] = dcj * i * (1 - gg * gg)

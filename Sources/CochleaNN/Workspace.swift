@@ -41,7 +41,7 @@ final class Workspace<T: Real> {
         states = (0..<shape.layers).map { _ in
             (0..<2).map { _ in
                 LSTMState(gates: buffer(frames * 4 * h), cells: buffer(frames * h), tanhCells: buffer(frames * h),
-                          hiddenGradient: buffer(batch * h), cellGradient: buffer(batch * h))
+                          hiddenGradient: buffer(batch * h), cellGradient: buffer(batch * h), zeros: buffer(h))
             }
         }
         logProbs = buffer(frames * shape.classes)

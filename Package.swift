@@ -34,12 +34,14 @@ let package = Package(
         .target(name: "CochleaModel", dependencies: ["CochleaCore", "CochleaFeatures", "CochleaLinalg", "CochleaNN"], swiftSettings: optimize),
         // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
         .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
+        // From log-probabilities to words: greedy and beam search, lexicons, language models.
+        .target(name: "CochleaDecoding", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .executableTarget(
             name: "CochleaCLI",
             dependencies: [
                 "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
-                "CochleaCTC", "CochleaMetrics",
+                "CochleaCTC", "CochleaDecoding", "CochleaMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),

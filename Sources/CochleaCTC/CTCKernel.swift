@@ -5,9 +5,10 @@ import Foundation
 //
 // The recursions run in log space (sharply peaked inputs put ratios far beyond e^±88 within one
 // frame, so scaled probabilities in Float would lose the states that matter later), 8 states at a
-// time. Each frame's row is stored minus the previous row's maximum, with the dropped amounts kept
-// in Double: stored values then stay small, and Float keeps ~1e-7 relative accuracy per frame
-// instead of the ~1e-3 it would have on log α near −3000.
+// time, in base-2 logarithms ("bits", see FastMath.swift) converted to nats only for the loss.
+// Each frame's row is stored minus the previous row's maximum, with the dropped amounts kept in
+// Double, so that stored values stay near the states that lead: log α itself reaches −40000 on
+// long peaked inputs, where a Float's spacing is 0.004.
 
 /// One utterance inside a time-major batch: frame t of it starts at `logProbs + t·rowStride`.
 struct CTCUtterance {
@@ -56,7 +57,7 @@ enum CTCKernel {
             let logLikelihood = forward(w, frames: u.frames, states: states, padded: padded)
             // A feasible target still has probability 0 when an emission it needs is log 0.
             if logLikelihood > Double(logZero) * 1e-6 {
-                loss = -logLikelihood
+                loss = -logLikelihood * log(2)
                 if let gradient = u.gradient {
                     backward(u, w, gradient: gradient, states: states, padded: padded, logLikelihood: logLikelihood, kind: kind)
                 }
@@ -84,17 +85,17 @@ enum CTCKernel {
         }
     }
 
-    /// E[t, s] = lp[t, l'_s], floored at `logZero` so that −∞ inputs stay finite.
+    /// E[t, s] = lp[t, l'_s] in bits, floored at `logZero` so that −∞ inputs stay finite.
     static func gatherEmissions(_ u: CTCUtterance, _ w: CTCWorkspace, states: Int, padded: Int) {
         for t in 0..<u.frames {
             let row = u.logProbs + t * u.rowStride
             let e = w.emissions + t * padded
-            for s in 0..<states { e[s] = max(row[Int(w.labels[s])], logZero) }
+            for s in 0..<states { e[s] = max(row[Int(w.labels[s])] * log2E, logZero) }
             for s in states..<padded { e[s] = logZero }
         }
     }
 
-    /// α recursion over T frames; returns log p(target | lp) in nats.
+    /// α recursion over T frames; returns log2 p(target | lp) (bits).
     static func forward(_ w: CTCWorkspace, frames: Int, states: Int, padded: Int) -> Double {
         let stride = CTCWorkspace.rowStride(paddedStates: padded)
         // Virtual frame −1: all probability in state 0, so that frame 0 uses the general recursion.
@@ -115,15 +116,15 @@ enum CTCKernel {
             for j in Swift.stride(from: 0, to: padded, by: 8) {
                 let stay = load(previous + j), step = load(previous + j - 1)
                 let jump = load(previous + j - 2) + load(w.skip + j)
-                let value = logSumExp(stay, step, jump) + (load(e + j) - shift)
+                let value = logSumExp2(stay, step, jump) + (load(e + j) - shift)
                 store(value, current + j)
                 rowMax = lanewiseMax(rowMax, value)
             }
-            previousMax = rowMax.max()
+            previousMax = horizontalMax(rowMax)
         }
         let last = w.alpha + frames * stride + 8
         var final = Double(last[states - 1])
-        if states > 1 { final = logAdd(final, Double(last[states - 2])) }
+        if states > 1 { final = logAdd2(final, Double(last[states - 2])) }
         return w.alphaOffsets[frames - 1] + final
     }
 
@@ -148,74 +149,83 @@ enum CTCKernel {
             for j in Swift.stride(from: 0, to: padded, by: 8) {
                 let stay = load(next + j), step = load(next + j + 1)
                 let jump = load(next + j + 2) + load(w.skip + j + 2)
-                let value = logSumExp(stay, step, jump) + (load(e + j) - shift)
+                let value = logSumExp2(stay, step, jump) + (load(e + j) - shift)
                 store(value, current + j)
                 rowMax = lanewiseMax(rowMax, value)
             }
-            previousMax = rowMax.max()
+            previousMax = horizontalMax(rowMax)
             let alpha = UnsafePointer(w.alpha + (t + 1) * stride + 8)
             let scale = Float(w.alphaOffsets[t] + offset - logLikelihood)
-            occupancy(alpha: alpha, beta: current, emissions: e, scale: scale, padded: padded, into: w.occupancy)
+            let blank = occupancy(
+                alpha: alpha, beta: current, emissions: e, scale: scale, padded: padded, into: w.occupancy)
             gradientRow(
                 logProbs: u.logProbs + t * u.rowStride, classes: u.classes, labels: w.labels, occupancy: w.occupancy,
-                states: states, kind: kind, into: gradient + t * u.rowStride)
+                blank: blank, states: states, kind: kind, into: gradient + t * u.rowStride)
             swap(&next, &current)
         }
     }
 
     /// γ_t(s) = α_t(s)·β_t(s) / (p(target)·y_t(l'_s)): both α and β count frame t's emission once.
-    /// `scale` is log of 1/p(target) plus the rows' offsets. The result is divided by its sum, which
+    /// `scale` is log2 of 1/p(target) plus the rows' offsets. The result is divided by its sum, which
     /// is exactly 1 in exact arithmetic (one state is occupied per frame): this cancels the rounding
     /// that α and β accumulate in common over hundreds of frames, several 1e-4 relative in Float.
+    /// Returns the blank's share, Σ over even s.
     @inline(__always)
     static func occupancy(
         alpha: UnsafePointer<Float>, beta: UnsafePointer<Float>, emissions: UnsafePointer<Float>, scale: Float,
         padded: Int, into gamma: UnsafeMutablePointer<Float>
-    ) {
+    ) -> Float {
         let k = Lanes(repeating: scale)
-        var total = Lanes(repeating: 0)
+        let even = Lanes(1, 0, 1, 0, 1, 0, 1, 0)
+        var total = Lanes(repeating: 0), blank = Lanes(repeating: 0)
         for j in Swift.stride(from: 0, to: padded, by: 8) {
-            let value = fastExp(load(alpha + j) + load(beta + j) - load(emissions + j) + k)
+            let value = fastExp2(load(alpha + j) + load(beta + j) - load(emissions + j) + k)
             store(value, gamma + j)
             total += value
+            blank += value * even
         }
-        let sum = total.sum()
-        guard sum > 0 else { return }
-        let inverse = Lanes(repeating: 1 / sum)
-        for j in Swift.stride(from: 0, to: padded, by: 8) { store(load(gamma + j) * inverse, gamma + j) }
+        let sum = horizontalSum(total)
+        guard sum > 0 else { return 0 }
+        let inverse = 1 / sum
+        for j in Swift.stride(from: 0, to: padded, by: 8) {
+            store(load(gamma + j) * Lanes(repeating: inverse), gamma + j)
+        }
+        return horizontalSum(blank) * inverse
     }
 
     /// One frame's gradient: exp(lp) (logits) or 0 (log-probabilities), minus γ summed per class.
     @inline(__always)
     static func gradientRow(
         logProbs: UnsafePointer<Float>, classes: Int, labels: UnsafePointer<Int32>, occupancy: UnsafePointer<Float>,
-        states: Int, kind: CTCGradient, into row: UnsafeMutablePointer<Float>
+        blank: Float, states: Int, kind: CTCGradient, into row: UnsafeMutablePointer<Float>
     ) {
         switch kind {
         case .logits: exponentiate(logProbs, count: classes, into: row)
         case .logProbabilities: row.update(repeating: 0, count: classes)
         }
-        for s in 0..<states { row[Int(labels[s])] -= occupancy[s] }
+        row[0] -= blank
+        for s in Swift.stride(from: 1, to: states, by: 2) { row[Int(labels[s])] -= occupancy[s] }
     }
 
     /// out[c] = e^x[c] for `count` floats.
     @inline(__always)
     static func exponentiate(_ x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        guard count >= 8 else {
+            for i in 0..<count { out[i] = exp(x[i]) }
+            return
+        }
         var j = 0
-        while j + 8 <= count {
+        while j + 8 < count {
             store(fastExp(load(x + j)), out + j)
             j += 8
         }
-        guard j < count else { return }
-        var tail = Lanes(repeating: 0)
-        for i in j..<count { tail[i - j] = x[i] }
-        let result = fastExp(tail)
-        for i in j..<count { out[i] = result[i - j] }
+        // The last 8 overlap the previous ones rather than leaving a scalar tail.
+        store(fastExp(load(x + count - 8)), out + count - 8)
     }
 
-    /// log(e^a + e^b) in Double.
-    static func logAdd(_ a: Double, _ b: Double) -> Double {
+    /// log2(2^a + 2^b) in Double.
+    static func logAdd2(_ a: Double, _ b: Double) -> Double {
         let m = max(a, b)
-        return m + log(exp(a - m) + exp(b - m))
+        return m + log2(exp2(a - m) + exp2(b - m))
     }
 }

@@ -12,14 +12,14 @@ final class CTCWorkspace {
     private(set) var labels = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
     /// [Sp + 8] 0 where state s may be entered from s − 2 (skipping a blank), `logZero` elsewhere.
     private(set) var skip = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-    /// [T, Sp] log p(l'_s at frame t), `logZero` in the padding states.
+    /// [T, Sp] log2 p(l'_s at frame t) in bits, `logZero` in the padding states.
     private(set) var emissions = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-    /// [T + 1, rowStride] log α, each row shifted by the frame's entry of `alphaOffsets`. Row 0 is a
+    /// [T + 1, rowStride] log2 α, each row shifted by the frame's entry of `alphaOffsets`. Row 0 is a
     /// virtual frame −1; every row starts with 8 `logZero` lanes so that s − 1 and s − 2 read as log 0.
     private(set) var alpha = UnsafeMutablePointer<Float>.allocate(capacity: 0)
-    /// [T] what to add back to each α row to get log α, in nats.
+    /// [T] what to add back to each α row to get log2 α, in bits.
     private(set) var alphaOffsets = UnsafeMutablePointer<Double>.allocate(capacity: 0)
-    /// [2, rowStride] log β of the current and next frame, each row followed by 8 `logZero` lanes
+    /// [2, rowStride] log2 β of the current and next frame, each row followed by 8 `logZero` lanes
     /// so that s + 1 and s + 2 read as log 0.
     private(set) var beta = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     /// [Sp] the posterior occupancy γ_t(s) of one frame.

@@ -46,8 +46,9 @@ public struct CTCResult: Sendable {
 }
 
 /// CTC loss and gradient for batches of log-softmaxed outputs [T, B, C], utterances in parallel.
-/// Holds one workspace per thread, sized at initialisation (grown if a later batch is larger), so
-/// that `compute` allocates nothing in steady state. Not itself thread-safe: use one per caller.
+/// Holds one workspace per thread, sized at initialisation (grown if a later batch is larger): the
+/// kernels allocate nothing, and `compute`'s only allocation in steady state is the few bytes of
+/// bookkeeping `Parallel.forEach` makes per call. Not itself thread-safe: use one per caller.
 public final class CTCLoss {
     /// C, blank included.
     public let classes: Int
@@ -83,7 +84,7 @@ public final class CTCLoss {
 
     /// Writes `losses` [B] (nats, 0 where infinite), `infinite` [B] and, when asked, the gradient
     /// [T, B, C] of Σ losses into caller-owned memory; returns how many utterances were infinite.
-    /// Allocates only when the batch is larger than any before it.
+    /// Reallocates workspaces only when the batch is larger than any before it.
     @discardableResult
     public func compute(
         logProbs: UnsafeBufferPointer<Float>, batch: CTCBatch, losses: inout [Double], infinite: inout [Bool],

@@ -1,3 +1,4 @@
+import CochleaCTC
 import CochleaCore
 import CochleaLinalg
 import CochleaNN
@@ -16,6 +17,38 @@ final class PyTorchReferenceTests: XCTestCase {
                                       count: 20 * 3 * 29))
         }
         assertClose(ours, reference.logProbs.values, absolute: 1e-5, relative: 1e-4, "log-probabilities")
+    }
+
+    /// The summed CTC loss and d loss / d every parameter and the input, through CTC, the output
+    /// layer and both LSTM layers (float32 against float64: about 1e-3 relative on gradients; this
+    /// implementation lands near 1e-7 of each tensor's largest element).
+    func testLossAndEveryGradientMatchPyTorch() throws {
+        let reference = try ReferenceBatch()
+        let layout = ParameterLayout(reference.shape)
+        let network = AcousticNetwork<Float>(shape: reference.shape, parameters: reference.parameters(layout))
+        let input = reference.input.map(Float.init)
+        let batch = CTCBatch(frames: 20, inputLengths: reference.lengths, targets: reference.targets.map(Int32.init),
+                             targetLengths: reference.targetLengths)
+        var inputGradient = [Float](repeating: 0, count: input.count)
+        let result = input.withUnsafeBufferPointer { x -> CTCResult in
+            let lp = network.forward(input: x.baseAddress!, steps: 20, batch: 3, lengths: reference.lengths)
+            let logProbs = Array(UnsafeBufferPointer(start: lp, count: 20 * 3 * 29))
+            let ctc = CTCLoss(classes: 29)(logProbs: logProbs, batch: batch)
+            network.zeroGradients()
+            inputGradient.withUnsafeMutableBufferPointer { network.backward(logitGradient: ctc.gradient, inputGradient: $0.baseAddress!) }
+            return ctc
+        }
+        XCTAssertEqual(result.totalLoss, reference.loss, accuracy: 1e-4 * reference.loss, "summed CTC loss")
+        for entry in layout.entries {
+            let expected = try XCTUnwrap(reference.gradients.tensors[entry.name], entry.name)
+            XCTAssertEqual(expected.shape, entry.shape)
+            let ours = Array(network.gradient(entry.name)!)
+            // Relative to each tensor's scale: tiny elements of a gradient cannot carry 1e-3 relative in float32.
+            let scale = expected.values.map(abs).max()!
+            assertClose(ours, expected.values, absolute: 1e-4 * scale, relative: 1e-3, "d loss / d \(entry.name)")
+        }
+        let expectedInput = try Fixtures.npy("lstm/input_grad.npy").values
+        assertClose(inputGradient, expectedInput, absolute: 1e-4 * expectedInput.map(abs).max()!, relative: 1e-3, "d loss / d input")
     }
 }
 

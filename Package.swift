@@ -37,11 +37,17 @@ let package = Package(
         // From log-probabilities to words: greedy and beam search, lexicons, language models.
         .target(name: "CochleaDecoding", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
+        // Training: datasets, feature caches, batches, augmentation, the loop, checkpoints.
+        .target(
+            name: "CochleaTraining",
+            dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
+                           "CochleaCTC", "CochleaDecoding", "CochleaMetrics"],
+            swiftSettings: optimize),
         .executableTarget(
             name: "CochleaCLI",
             dependencies: [
                 "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
-                "CochleaCTC", "CochleaDecoding", "CochleaMetrics",
+                "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -55,6 +61,7 @@ let package = Package(
         .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
         .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),

@@ -1,0 +1,202 @@
+import Foundation
+
+/// Reads the three dataset layouts; `load` detects which one a path holds.
+public enum DatasetLoader {
+    /// Reads `path`: a `.tsv` manifest, a Kaldi data directory (`wav.scp` + `text`), or Speech
+    /// Commands folders (which may also hold `.tsv` manifests beside the word folders, read too).
+    /// `defaultSplit` applies where the layout does not say.
+    public static func load(_ path: String, defaultSplit: Split = .train) throws -> Dataset {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DatasetError(path: path, reason: "no such file or folder")
+        }
+        if !isDirectory.boolValue {
+            guard path.lowercased().hasSuffix(".tsv") else {
+                throw DatasetError(path: path, reason: "not a dataset: expected a .tsv manifest, a Kaldi data directory or Speech Commands folders")
+            }
+            return try ManifestReader.read(path, defaultSplit: defaultSplit)
+        }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path + "/wav.scp") || fm.fileExists(atPath: path + "/text") {
+            return try KaldiDirectoryReader.read(path, defaultSplit: defaultSplit)
+        }
+        var dataset = try SpeechCommandsReader.read(path, defaultSplit: defaultSplit)
+        let manifests = ((try? fm.subpathsOfDirectory(atPath: path)) ?? [])
+            .filter { $0.lowercased().hasSuffix(".tsv") }.sorted()
+        for manifest in manifests {
+            dataset.append(try ManifestReader.read((path as NSString).appendingPathComponent(manifest), defaultSplit: defaultSplit))
+        }
+        guard !dataset.utterances.isEmpty || !dataset.problems.isEmpty else {
+            throw DatasetError(path: path, reason: "found no word folders with audio, no .tsv manifest and no wav.scp: not a dataset Cochlea reads")
+        }
+        return dataset
+    }
+
+    /// Lowercase, typographic apostrophes made plain, whitespace collapsed to single spaces.
+    public static func normalize(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    static func fileExists(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    /// Lines of a text file, or an error naming it when it is not UTF-8.
+    static func lines(_ path: String) throws -> [Substring] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError(path: path, reason: "cannot read") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DatasetError(path: path, reason: "not UTF-8 text; convert it (e.g. iconv -t UTF-8)")
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    }
+}
+
+enum SpeechCommandsReader {
+    static func read(_ root: String, defaultSplit: Split) throws -> Dataset {
+        let fm = FileManager.default
+        var dataset = Dataset()
+        let validation = try list(root + "/validation_list.txt")
+        let testing = try list(root + "/testing_list.txt")
+        let folders = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).sorted()
+        for folder in folders {
+            let full = (root as NSString).appendingPathComponent(folder)
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            let files = ((try? fm.contentsOfDirectory(atPath: full)) ?? []).filter { audioExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+            if folder.hasPrefix("_") {
+                dataset.noiseFiles += files.map { (full as NSString).appendingPathComponent($0) }
+                continue
+            }
+            for file in files {
+                let relative = folder + "/" + file
+                let split: Split = testing.contains(relative) ? .test : validation.contains(relative) ? .validation
+                    : (validation.isEmpty && testing.isEmpty ? defaultSplit : .train)
+                let speaker = file.range(of: "_nohash_").map { String(file[..<$0.lowerBound]) }
+                dataset.utterances.append(Utterance(
+                    id: relative, path: (full as NSString).appendingPathComponent(file),
+                    transcript: DatasetLoader.normalize(folder.replacingOccurrences(of: "_", with: " ")),
+                    split: split, speaker: speaker, source: (full as NSString).appendingPathComponent(file)))
+            }
+        }
+        let known = Set(dataset.utterances.map(\.id))
+        for (name, entries) in [("validation_list.txt", validation), ("testing_list.txt", testing)] {
+            for entry in entries.sorted() where !known.contains(entry) {
+                dataset.problems.append(DatasetProblem(kind: .missingAudio, location: root + "/" + name, detail: "lists \(entry), which does not exist"))
+            }
+        }
+        if !dataset.utterances.isEmpty || !dataset.noiseFiles.isEmpty {
+            dataset.sources.append("\(root) (\(DatasetLayout.speechCommands.rawValue))")
+        }
+        return dataset
+    }
+
+    private static func list(_ path: String) throws -> Set<String> {
+        guard DatasetLoader.fileExists(path) else { return [] }
+        return Set(try DatasetLoader.lines(path).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+
+    static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "oga", "aif", "aiff", "mp3", "opus", "au", "caf", "w64"]
+}
+
+enum ManifestReader {
+    static let transcriptColumns = ["transcript", "sentence", "text"]
+
+    static func read(_ path: String, defaultSplit: Split) throws -> Dataset {
+        let lines = try DatasetLoader.lines(path)
+        guard let headerLine = lines.first else { throw DatasetError(path: path, reason: "empty manifest") }
+        let header = headerLine.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let pathColumn = header.firstIndex(of: "path") else {
+            throw DatasetError(path: path, reason: "header has no 'path' column (columns: \(header.joined(separator: ", ")))")
+        }
+        guard let textColumn = transcriptColumns.lazy.compactMap({ header.firstIndex(of: $0) }).first else {
+            throw DatasetError(path: path, reason: "header has no transcript column (one of \(transcriptColumns.joined(separator: ", ")))")
+        }
+        let splitColumn = header.firstIndex(of: "split")
+        let speakerColumn = header.firstIndex(of: "speaker") ?? header.firstIndex(of: "client_id")
+        let folder = (path as NSString).deletingLastPathComponent
+        var dataset = Dataset(sources: ["\(path) (\(DatasetLayout.manifest.rawValue))"])
+        for (index, line) in lines.enumerated().dropFirst() where !line.allSatisfy(\.isWhitespace) {
+            let location = "\(path):\(index + 1)"
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count > max(pathColumn, textColumn) else {
+                dataset.problems.append(DatasetProblem(kind: .malformedLine, location: location, detail: "\(fields.count) columns, the header has \(header.count)"))
+                continue
+            }
+            let audio = resolve(fields[pathColumn].trimmingCharacters(in: .whitespaces), folder: folder)
+            var split = defaultSplit
+            if let column = splitColumn, column < fields.count, !fields[column].isEmpty {
+                guard let parsed = Split(rawValue: fields[column].lowercased().replacingOccurrences(of: "dev", with: "validation")) else {
+                    dataset.problems.append(DatasetProblem(kind: .malformedLine, location: location, detail: "split '\(fields[column])' is not train, validation or test"))
+                    continue
+                }
+                split = parsed
+            }
+            let speaker = speakerColumn.flatMap { $0 < fields.count && !fields[$0].isEmpty ? fields[$0] : nil }
+            dataset.utterances.append(Utterance(
+                id: location, path: audio, transcript: DatasetLoader.normalize(fields[textColumn]), split: split,
+                speaker: speaker, source: location))
+        }
+        return dataset
+    }
+
+    /// Paths are relative to the manifest; Common Voice's manifests name files in a `clips/` folder beside them.
+    private static func resolve(_ relative: String, folder: String) -> String {
+        if relative.hasPrefix("/") { return relative }
+        let direct = (folder as NSString).appendingPathComponent(relative)
+        if !DatasetLoader.fileExists(direct) {
+            let clips = (folder as NSString).appendingPathComponent("clips/" + relative)
+            if DatasetLoader.fileExists(clips) { return clips }
+        }
+        return direct
+    }
+}
+
+enum KaldiDirectoryReader {
+    static func read(_ root: String, defaultSplit: Split) throws -> Dataset {
+        let scp = root + "/wav.scp", textPath = root + "/text"
+        guard DatasetLoader.fileExists(scp) else { throw DatasetError(path: root, reason: "Kaldi data directory without wav.scp") }
+        guard DatasetLoader.fileExists(textPath) else { throw DatasetError(path: root, reason: "Kaldi data directory without text") }
+        var dataset = Dataset(sources: ["\(root) (\(DatasetLayout.kaldi.rawValue))"])
+        let audio = keyed(try DatasetLoader.lines(scp), file: scp, problems: &dataset.problems)
+        let texts = keyed(try DatasetLoader.lines(textPath), file: textPath, problems: &dataset.problems)
+        var speakers = [String: (String, Int)]()
+        if DatasetLoader.fileExists(root + "/utt2spk") {
+            speakers = keyed(try DatasetLoader.lines(root + "/utt2spk"), file: root + "/utt2spk", problems: &dataset.problems)
+        }
+        for (id, (value, line)) in audio.sorted(by: { $0.value.1 < $1.value.1 }) {
+            let location = "\(scp):\(line)"
+            if value.hasSuffix("|") {
+                dataset.problems.append(DatasetProblem(kind: .malformedLine, location: location, detail: "piped commands in wav.scp are not supported; give plain paths"))
+                continue
+            }
+            guard let (text, _) = texts[id] else {
+                dataset.problems.append(DatasetProblem(kind: .emptyTranscript, location: location, detail: "\(id) has no line in \(textPath)"))
+                continue
+            }
+            let path = value.hasPrefix("/") ? value : (root as NSString).appendingPathComponent(value)
+            dataset.utterances.append(Utterance(id: id, path: FileManager.default.fileExists(atPath: path) ? path : value,
+                                                transcript: DatasetLoader.normalize(text), split: defaultSplit,
+                                                speaker: speakers[id]?.0, source: location))
+        }
+        return dataset
+    }
+
+    /// `id rest-of-line` pairs with their line numbers; repeated ids are reported.
+    private static func keyed(_ lines: [Substring], file: String, problems: inout [DatasetProblem]) -> [String: (String, Int)] {
+        var result = [String: (String, Int)]()
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            let parts = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            let id = String(parts[0]), rest = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+            if let (_, first) = result[id] {
+                problems.append(DatasetProblem(kind: .duplicate, location: "\(file):\(index + 1)", detail: "id \(id) already at line \(first)"))
+                continue
+            }
+            result[id] = (rest, index + 1)
+        }
+        return result
+    }
+}

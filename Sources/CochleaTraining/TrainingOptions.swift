@@ -1,0 +1,92 @@
+import CochleaFeatures
+import CochleaNN
+
+/// How the learning rate changes over training.
+public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
+    /// Halve the rate when validation loss has not improved for `plateauPatience` epochs.
+    case plateau
+    /// Cosine decay from the initial rate to 1% of it over all epochs, after a linear warm-up.
+    case cosine
+    /// Keep the initial rate.
+    case constant
+}
+
+/// Everything that decides a training run; stored in checkpoints so `--resume` continues the same run.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public var features = FeaturePipeline.defaultForTraining
+    public var layers = 2
+    public var hiddenSize = 160
+    public var epochs = 30
+    public var batchSize = 32
+    public var learningRate = 2e-3
+    public var schedule = LearningRateSchedule.cosine
+    /// Warm-up steps of the cosine schedule.
+    public var warmupSteps = 300
+    public var plateauPatience = 2
+    public var weightDecay = 1e-5
+    /// Clip the global gradient norm to this (0: no clipping).
+    public var clipNorm = 5.0
+    public var dropout = 0.15
+    public var specAugment = SpecAugmentOptions()
+    /// Share of training utterances mixed with background noise each epoch (needs noise files).
+    public var noiseProbability = 0.5
+    public var noiseSNR: ClosedRange<Double> = 5...30
+    public var seed: UInt64 = 1
+    /// Threads for features, the LSTM directions and CTC.
+    public var threads = 2
+    /// Stop when validation WER has not improved for this many epochs (0: never).
+    public var earlyStoppingPatience = 6
+    /// Share of training utterances held out for validation when the data has no validation split.
+    public var validationFraction = 0.1
+    public var unknownCharacters = UnknownCharacterPolicy.skip
+
+    public init() {}
+
+    public func validate() throws {
+        func fail(_ message: String) -> TrainingOptionsError { TrainingOptionsError(message: message) }
+        guard epochs >= 1 else { throw fail("epochs must be at least 1, got \(epochs)") }
+        guard (1...4096).contains(batchSize) else { throw fail("batch size must be 1 to 4,096, got \(batchSize)") }
+        guard learningRate > 0, learningRate.isFinite else { throw fail("learning rate must be positive, got \(learningRate)") }
+        guard (0..<1).contains(dropout) else { throw fail("dropout must be in [0, 1), got \(dropout)") }
+        guard clipNorm >= 0 else { throw fail("clip norm must be 0 or positive, got \(clipNorm)") }
+        guard (0...1).contains(noiseProbability) else { throw fail("noise probability must be in [0, 1], got \(noiseProbability)") }
+        guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
+        guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
+        guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }
+        try NetworkShape(inputSize: features.dimension, hiddenSize: hiddenSize, layers: layers, classes: 2).validate()
+        do { try features.validate() } catch { throw fail("\(error)") }
+    }
+
+    /// The learning rate at `step` of `totalSteps` (cosine) or the plateau-adjusted rate.
+    func rate(step: Int, totalSteps: Int, plateauRate: Double) -> Double {
+        switch schedule {
+        case .constant: return learningRate
+        case .plateau: return plateauRate
+        case .cosine:
+            if step < warmupSteps { return learningRate * Double(step + 1) / Double(warmupSteps) }
+            let progress = min(1, Double(step - warmupSteps) / Double(max(1, totalSteps - warmupSteps)))
+            let floor = learningRate * 0.01
+            return floor + 0.5 * (learningRate - floor) * (1 + cos(Double.pi * progress))
+        }
+    }
+}
+
+public struct TrainingOptionsError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public var description: String { "invalid training options: \(message)" }
+}
+
+extension FeaturePipeline {
+    /// What Cochlea trains on by default: 40 log-mel filterbank energies (Kaldi compute-fbank-feats,
+    /// dither 1) with per-utterance mean and variance normalisation, so that level and channel
+    /// differences between recordings matter less.
+    public static var defaultForTraining: FeaturePipeline {
+        var options = FeatureOptions.kaldiFbank
+        options.numMelBins = 40
+        return FeaturePipeline(options: options, normalization: .meanVariance)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,14 +1,17 @@
 import ArgumentParser
 import CochleaCore
+import CochleaFeatures
 import CochleaLinalg
 import CochleaNN
+import CochleaTraining
 import Foundation
 
-/// Training-step and inference speed of the BiLSTM network, beside PyTorch from the same run.
+/// Training-step and inference speed of the BiLSTM-CTC model, beside PyTorch from the same run.
 struct BenchModel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "BiLSTM-CTC training step (frames/s) and inference latency beside PyTorch.")
+        abstract: "BiLSTM-CTC training step (frames/s), inference latency and peak memory beside PyTorch.",
+        discussion: "The peer's settings: 39 inputs, 29 classes, batch 32 × 100 frames, labels of 5 to 10, Adam.")
 
     @Option(help: "Hidden units per direction (repeat to measure several).")
     var hidden: [Int] = [128, 256]
@@ -18,33 +21,64 @@ struct BenchModel: ParsableCommand {
     var batch = 32
     @Option(help: "Frames per utterance.")
     var frames = 100
-    @Option(help: "Timed training steps (median reported).")
-    var steps = 7
+    @Option(help: "Timed training steps (the median is reported).")
+    var steps = 9
     @Option(help: "Threads (the two LSTM directions run concurrently with 2).")
     var threads = 2
     @OptionGroup var peers: PeerArguments
 
     func run() throws {
         BLASThreads.count = 1
-        let (d, c) = (39, 29)
+        print("BiLSTM-CTC, \(layers) layers, input 39, 29 classes, batch \(batch) × \(frames) frames, \(threads) threads")
+        var ours = [Int: Double]()
         for h in hidden {
-            let shape = NetworkShape(inputSize: d, hiddenSize: h, layers: layers, classes: c)
+            let shape = NetworkShape(inputSize: 39, hiddenSize: h, layers: layers, classes: 29)
             let network = AcousticNetwork<Float>(shape: shape, seed: 1)
-            network.threads = threads
-            var random = SeededRandom(seed: 2)
-            let input = (0..<(frames * batch * d)).map { _ in Float(random.nextGaussian()) }
-            let lengths = [Int](repeating: frames, count: batch)
-            let dLogits = [Float](repeating: 0.001, count: frames * batch * c)
-            let adam = Adam<Float>(count: network.layout.count, options: AdamOptions())
-            let time = input.withUnsafeBufferPointer { x in
-                Stopwatch.median(repeats: steps, warmup: 2) {
-                    network.zeroGradients()
-                    _ = network.forward(input: x.baseAddress!, steps: frames, batch: batch, lengths: lengths, training: true)
-                    network.backward(logitGradient: dLogits)
-                    adam.update(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients))
-                }
-            }
-            print(String(format: "H %d: training step %.1f ms, %.0f frames/s", h, time * 1000, Double(frames * batch) / time))
+            let step = TrainingStep(network: network, optimizer: Adam(count: network.layout.count, options: AdamOptions()),
+                                    clipNorm: 0, threads: threads)
+            let prepared = randomBatch(seed: UInt64(h))
+            let time = Stopwatch.median(repeats: steps, warmup: 2) { _ = step.run(prepared, learningRate: 1e-3, dropoutSeed: 0) }
+            ours[h] = Double(batch * frames) / time
+            let flops = 3.0 * forwardFlops(h) * Double(batch * frames)
+            print(String(format: "  H %3d training step: %7.1f ms, %8.0f frames/s, %5.1f GFLOP/s", h, time * 1000, ours[h]!, flops / time / 1e9))
+            let one = randomBatch(seed: 7, count: 1)
+            let single = Stopwatch.median(repeats: 30, warmup: 3) { _ = step.evaluate(one) }
+            print(String(format: "  H %3d inference, one 1 s clip (100 frames), batch 1: %.2f ms", h, single * 1000))
+            let many = randomBatch(seed: 8, count: 64)
+            let batched = Stopwatch.median(repeats: 5, warmup: 1) { _ = step.evaluate(many) }
+            print(String(format: "  H %3d inference, batch of 64 clips: %.1f ms, %.0f× real time", h, batched * 1000, 64.0 / batched))
         }
+        print(String(format: "  peak resident memory of this process: %.0f MB", peakMemoryMB()))
+        guard !peers.noPeers else { return }
+        print("\nPyTorch \(threads) thread(s), same shapes (bilstm_ctc_bench.py):")
+        for h in hidden {
+            guard let peer = Peers.run("bilstm_ctc_bench.py", ["--threads", "\(threads)", "--hidden", "\(h)", "--layers", "\(layers)",
+                                                                "--batch", "\(batch)", "--frames", "\(frames)", "--infer-frames", "100"]),
+                  let rate = Peers.number(peer, "train", "frames_per_s") else { continue }
+            let latency = (Peers.number(peer, "infer", "100", "median_s") ?? .nan) * 1000
+            print(String(format: "  H %3d training step: %8.0f frames/s (Cochlea %.2f×); inference 1 s clip: %.2f ms",
+                         h, rate, (ours[h] ?? 0) / rate, latency))
+        }
+    }
+
+    private func randomBatch(seed: UInt64, count: Int? = nil) -> PreparedBatch {
+        var random = SeededRandom(seed: seed)
+        let n = count ?? batch
+        let features = (0..<n).map { _ in FeatureMatrix(frames: frames, dims: 39, values: (0..<(frames * 39)).map { _ in Float(random.nextGaussian()) }) }
+        let targets = (0..<n).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
+        return PreparedBatch(features: features, targets: targets)
+    }
+
+    /// Multiply-adds ×2 of the LSTM products and the output layer per frame (the peer's count).
+    private func forwardFlops(_ h: Int) -> Double {
+        var f = 0.0
+        for l in 0..<layers { f += 2 * 2 * 4 * Double(h) * Double((l == 0 ? 39 : 2 * h) + h) }
+        return f + 2 * 2 * Double(h) * 29
+    }
+
+    private func peakMemoryMB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 }

@@ -1,0 +1,227 @@
+import ArgumentParser
+import CochleaCore
+import CochleaFeatures
+import CochleaTraining
+import Dispatch
+import Foundation
+
+extension LearningRateSchedule: ExpressibleByArgument {}
+extension UnknownCharacterPolicy: ExpressibleByArgument {}
+
+/// Feature settings a model can be trained with.
+enum FeaturePreset: String, ExpressibleByArgument, CaseIterable {
+    case fbank40, fbank80, mfcc39, mfcc13
+
+    var pipeline: FeaturePipeline {
+        switch self {
+        case .fbank40: return .defaultForTraining
+        case .fbank80:
+            var p = FeaturePipeline.defaultForTraining
+            p.options.numMelBins = 80
+            return p
+        case .mfcc39: return FeaturePipeline(options: .kaldiMFCC, normalization: .mean, deltas: DeltaOptions())
+        case .mfcc13: return FeaturePipeline(options: .kaldiMFCC, normalization: .mean)
+        }
+    }
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a BiLSTM-CTC model on folders of labelled speech.",
+        discussion: """
+        DATA is any mix of:
+          • Speech Commands folders: one folder per word (the folder name is the transcript), \
+        `_background_noise_` for noise, validation_list.txt / testing_list.txt for the split;
+          • a TSV manifest with a header naming `path` and `transcript` (or Common Voice's `sentence`, \
+        or `text`), optionally `split` and `speaker`; paths relative to the manifest;
+          • a Kaldi data directory with `wav.scp` (plain paths) and `text`.
+        Entries with problems (missing or undecodable audio, empty transcripts, characters other than \
+        letters, space and apostrophe, duplicates) are skipped, counted and listed in OUT/problems.txt.
+
+        OUT receives the best model (config.json + model.safetensors), checkpoints/last and best, \
+        history.tsv, history.svg and test_report.json. Ctrl-C saves a checkpoint; --resume continues \
+        it and reaches the same weights as an uninterrupted run.
+
+        Example:
+          cochlea train datasets/generated/full --out models/keywords --epochs 30
+        """)
+
+    @Argument(help: "Datasets (folders, manifests or Kaldi directories).")
+    var data: [String]
+
+    @Option(help: "A separate validation set (default: the data's own split, else 10% of the training speakers).")
+    var validation: [String] = []
+
+    @Option(help: "Folder for the model, checkpoints and reports.")
+    var out: String
+
+    @Flag(help: "Continue the run saved in OUT (its options are used; the ones given here are ignored).")
+    var resume = false
+
+    @Option(help: "Features: fbank40 (40 log-mel, mean-variance normalised), fbank80, mfcc39 (13 MFCC + deltas, CMN) or mfcc13.")
+    var features: FeaturePreset = .fbank40
+    @Option(help: "BiLSTM layers.") var layers = TrainingOptions().layers
+    @Option(help: "Hidden units per direction.") var hidden = TrainingOptions().hiddenSize
+    @Option(help: "Epochs (at most; see --early-stopping).") var epochs = TrainingOptions().epochs
+    @Option(help: "Utterances per batch.") var batchSize = TrainingOptions().batchSize
+    @Option(help: "Peak learning rate (Adam).") var learningRate = TrainingOptions().learningRate
+    @Option(help: "cosine (with warm-up), plateau (halve when validation loss stalls) or constant.")
+    var schedule = TrainingOptions().schedule
+    @Option(help: "Decoupled weight decay (AdamW); 0 for plain Adam.") var weightDecay = TrainingOptions().weightDecay
+    @Option(help: "Clip the gradient norm to this; 0 for no clipping.") var clip = TrainingOptions().clipNorm
+    @Option(help: "Dropout between LSTM layers.") var dropout = TrainingOptions().dropout
+    @Option(help: "SpecAugment frequency masks per utterance (0: none).") var frequencyMasks = SpecAugmentOptions().frequencyMasks
+    @Option(help: "SpecAugment time masks per utterance (0: none).") var timeMasks = SpecAugmentOptions().timeMasks
+    @Option(help: "Share of training utterances mixed with _background_noise_ each epoch.") var noise = TrainingOptions().noiseProbability
+    @Option(help: "Lowest and highest noise SNR in dB, e.g. 5:30.") var noiseSnr = "5:30"
+    @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
+    var earlyStopping = TrainingOptions().earlyStoppingPatience
+    @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
+    var unknownCharacters = UnknownCharacterPolicy.skip
+    @Option(help: "Seed of initialisation, shuffling, augmentation and dropout.") var seed: UInt64 = 1
+    @Option(help: "Threads.") var threads = Parallel.coreCount
+
+    func validate() throws {
+        _ = try options()
+        guard !data.isEmpty else { throw ValidationError("give at least one dataset") }
+    }
+
+    func options() throws -> TrainingOptions {
+        var o = TrainingOptions()
+        o.features = features.pipeline
+        o.layers = layers
+        o.hiddenSize = hidden
+        o.epochs = epochs
+        o.batchSize = batchSize
+        o.learningRate = learningRate
+        o.schedule = schedule
+        o.weightDecay = weightDecay
+        o.clipNorm = clip
+        o.dropout = dropout
+        o.specAugment.frequencyMasks = frequencyMasks
+        o.specAugment.timeMasks = timeMasks
+        o.noiseProbability = noise
+        let bounds = noiseSnr.split(separator: ":").compactMap { Double($0) }
+        guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--noise-snr takes LOW:HIGH in dB, e.g. 5:30") }
+        o.noiseSNR = bounds[0]...bounds[1]
+        o.earlyStoppingPatience = earlyStopping
+        o.unknownCharacters = unknownCharacters
+        o.seed = seed
+        o.threads = threads
+        do { try o.validate() } catch { throw ValidationError("\(error)") }
+        return o
+    }
+
+    func run() throws {
+        var dataset = Dataset()
+        for path in data { dataset.append(try DatasetLoader.load(path)) }
+        for path in validation { dataset.append(try DatasetLoader.load(path, defaultSplit: .validation)) }
+        Console.note("cochlea: reading \(dataset.sources.joined(separator: "; "))")
+        let trainer = Trainer(output: out)
+        let display = TrainingDisplay()
+        trainer.onEvent = display.show
+        let stop = StopSignal()
+        trainer.shouldStop = { stop.requested }
+        do {
+            let summary = try trainer.run(dataset: dataset, options: try options(), resume: resume)
+            display.finish()
+            report(summary)
+        } catch let error as TrainingError {
+            display.finish()
+            if case .interrupted = error {
+                Console.error("\(error)")
+                throw ExitCode(130)
+            }
+            throw error
+        }
+    }
+
+    private func report(_ summary: TrainingSummary) {
+        Console.output(String(format: "best validation WER %.2f%%%@; model in %@", summary.bestWER * 100,
+                              summary.stoppedEarly ? " (stopped early)" : "", out))
+        if let test = summary.test {
+            let (single, multiple) = test.byLength
+            Console.output(String(format: "test: WER %.2f%% (%d utterances); single keywords %.2f%% (%d), multi-word %.2f%% (%d); CER %.2f%%",
+                                  test.rates.wordErrorRate * 100, test.rates.utterances, single.wordErrorRate * 100, single.utterances,
+                                  multiple.wordErrorRate * 100, multiple.utterances, test.rates.characterErrorRate * 100))
+        }
+        if !summary.problems.isEmpty {
+            Console.note("cochlea: \(summary.problems.count) dataset entries were skipped; see \(out)/problems.txt")
+        }
+    }
+}
+
+/// Ctrl-C and SIGTERM ask training to save a checkpoint and stop; a second Ctrl-C stops at once.
+final class StopSignal: @unchecked Sendable {
+    private var flag = false
+    private let lock = NSLock()
+    private var sources: [DispatchSourceSignal] = []
+
+    var requested: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return flag
+    }
+
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                let second = self.flag
+                self.flag = true
+                self.lock.unlock()
+                if second { exit(130) }
+                Console.note("\ncochlea: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)")
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
+
+/// Progress: a redrawn line per batch on a terminal, a line per epoch always.
+final class TrainingDisplay {
+    private let terminal = Console.stderrIsTerminal
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    func show(_ event: TrainingEvent) {
+        switch event {
+        case .message(let text):
+            clear()
+            Console.note("cochlea: " + text)
+        case .features(let done, let total):
+            guard terminal else { return }
+            FileHandle.standardError.write(Data(String(format: "\rfeatures %d/%d ", done, total).utf8))
+            drawn = true
+        case .batch(let p):
+            guard terminal, Date().timeIntervalSince(lastDraw) > 0.2 || p.batch == p.batches else { return }
+            lastDraw = Date()
+            let width = 24, filled = width * p.batch / max(1, p.batches)
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            FileHandle.standardError.write(Data(String(format: "\repoch %d/%d [%@] %d/%d loss %.3f %.0f frames/s, %@ left ",
+                                                       p.epoch + 1, p.epochs, bar, p.batch, p.batches, p.meanLoss,
+                                                       p.framesPerSecond, ProgressReporter.clock(max(0, p.secondsLeft))).utf8))
+            drawn = true
+        case .epoch(let r, let isBest, let left):
+            clear()
+            Console.note(String(format: "epoch %2d: train loss %.3f, validation loss %.3f, WER %.2f%%, CER %.2f%%, %.0f frames/s, %.0f s%@, %@ left",
+                                r.epoch, r.trainLoss, r.validationLoss, r.validationWER * 100, r.validationCER * 100,
+                                r.framesPerSecond, r.seconds, isBest ? " (best)" : "", ProgressReporter.clock(left))
+                         + (r.skippedBatches > 0 ? ", \(r.skippedBatches) non-finite batches skipped" : "")
+                         + (r.infeasible > 0 ? ", \(r.infeasible) infeasible utterances" : ""))
+        }
+    }
+
+    func finish() { clear() }
+
+    private func clear() {
+        if drawn {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            drawn = false
+        }
+    }
+}

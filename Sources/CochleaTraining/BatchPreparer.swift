@@ -1,0 +1,53 @@
+import CochleaAudio
+import CochleaCore
+import CochleaFeatures
+import Foundation
+
+/// Builds a training batch: cached features, or, for the utterances chosen for noise this epoch,
+/// features recomputed from the audio mixed with background noise; then SpecAugment masks. Every
+/// random choice comes from (seed, epoch, batch, position), so a resumed run repeats it exactly.
+final class BatchPreparer {
+    let items: [PlannedUtterance]
+    let store: FeatureStore
+    let options: TrainingOptions
+    let mixer: NoiseMixer?
+    private let extractors: [PipelineExtractor]
+
+    init(items: [PlannedUtterance], store: FeatureStore, options: TrainingOptions, mixer: NoiseMixer?) throws {
+        self.items = items
+        self.store = store
+        self.options = options
+        self.mixer = mixer
+        extractors = try (0..<options.threads).map { _ in try PipelineExtractor(options.features) }
+    }
+
+    func prepare(_ members: [Int], epoch: Int, batch: Int) throws -> PreparedBatch {
+        var features = [FeatureMatrix](repeating: FeatureMatrix(frames: 0, dims: options.features.dimension), count: members.count)
+        var failure: Error?
+        let lock = NSLock()
+        let blocks = options.features.deltas.map { $0.order + 1 } ?? 1
+        try features.withUnsafeMutableBufferPointer { out in
+            try Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.extractors[$0] }) { extractor, position in
+                let i = members[position]
+                var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(position))
+                do {
+                    var matrix = try store.features(i)
+                    if let mixer, random.nextUnitDouble() < options.noiseProbability {
+                        let audio = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: options.features.options.sampleRate)
+                        let noisy = extractor.features(of: mixer.mix(audio.samples, random: &random))
+                        // Resampling can shift the frame count by one; keep the cached length.
+                        if noisy.frames == matrix.frames { matrix = noisy }
+                    }
+                    options.specAugment.apply(to: &matrix, blocks: blocks, random: &random)
+                    out[position] = matrix
+                } catch {
+                    lock.lock()
+                    failure = error
+                    lock.unlock()
+                }
+            }
+        }
+        if let failure { throw failure }
+        return PreparedBatch(features: features, targets: members.map { items[$0].target })
+    }
+}

@@ -49,8 +49,7 @@ public enum Checkpoint {
 
     public static func write(to path: String, config: ModelConfig, state: TrainerState,
                              network: AcousticNetwork<Float>, optimizer: Adam<Float>) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONCoding.encoder()
         let layout = network.layout
         let parameters = network.parameterValues
         var tensors = layout.entries.map { ($0.name, $0.shape, Array(parameters[$0.offset..<($0.offset + $0.count)])) }
@@ -76,8 +75,8 @@ public enum Checkpoint {
         else { throw fail("not a Cochlea checkpoint (metadata lacks format, config, state or adam_step)") }
         let config: ModelConfig, state: TrainerState
         do {
-            config = try JSONDecoder().decode(ModelConfig.self, from: Data(configText.utf8))
-            state = try JSONDecoder().decode(TrainerState.self, from: Data(stateText.utf8))
+            config = try JSONCoding.decoder().decode(ModelConfig.self, from: Data(configText.utf8))
+            state = try JSONCoding.decoder().decode(TrainerState.self, from: Data(stateText.utf8))
         } catch {
             throw fail("its config or trainer state cannot be read (\(error))")
         }

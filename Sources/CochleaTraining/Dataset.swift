@@ -16,6 +16,15 @@ public struct Utterance: Codable, Equatable, Sendable {
     public var speaker: String?
     /// Where the entry came from, for messages: "file:line" or the audio path.
     public var source: String
+
+    public init(id: String, path: String, transcript: String, split: Split, speaker: String?, source: String) {
+        self.id = id
+        self.path = path
+        self.transcript = transcript
+        self.split = split
+        self.speaker = speaker
+        self.source = source
+    }
 }
 
 /// A problem with one entry of a dataset; the entry is skipped and counted, not fatal.

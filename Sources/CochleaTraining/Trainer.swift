@@ -245,9 +245,7 @@ public final class Trainer {
         let (single, multiple) = result.byLength
         let errors = result.references.indices.filter { result.references[$0] != result.hypotheses[$0] }
             .map { ["reference": result.references[$0], "hypothesis": result.hypotheses[$0]] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(Report(all: result.rates, singleWords: single, multiWord: multiple, errors: errors)),
+        try AtomicFile.write(JSONCoding.encoder(pretty: true).encode(Report(all: result.rates, singleWords: single, multiWord: multiple, errors: errors)),
                              to: output + "/test_report.json")
     }
 }

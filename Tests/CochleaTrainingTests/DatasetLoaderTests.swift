@@ -1,0 +1,121 @@
+import CochleaCore
+import CochleaTestSupport
+import CochleaTraining
+import Foundation
+import XCTest
+
+final class DatasetLoaderTests: XCTestCase {
+    let folder = TemporaryDirectory()
+
+    func testSpeechCommandsLayout() throws {
+        try TinyCorpus.write(to: folder.path)
+        try "up/spk9_nohash_0.wav\n".write(toFile: folder.file("testing_list.txt"), atomically: true, encoding: .utf8)
+        let dataset = try DatasetLoader.load(folder.path)
+        XCTAssertEqual(dataset.utterances.count, 18)
+        XCTAssertEqual(dataset.split(.validation).count, 3)
+        XCTAssertEqual(Set(dataset.utterances.map(\.transcript)), ["go", "no", "up"])
+        XCTAssertEqual(dataset.utterances.first?.speaker, "spk0")
+        XCTAssertEqual(dataset.noiseFiles.count, 1, "_background_noise_ is noise, not a word")
+        XCTAssertEqual(dataset.problems.map(\.kind), [.missingAudio], "testing_list.txt names a file that does not exist")
+        XCTAssertTrue(dataset.problems[0].description.contains("up/spk9_nohash_0.wav"))
+    }
+
+    func testManifestColumnsPathsAndProblems() throws {
+        try TinyCorpus.write(to: folder.path)
+        let manifest = folder.file("sentences.tsv")
+        try """
+        client_id\tpath\tsentence\tsplit
+        a\tgo/spk1_nohash_0.wav\tGo  Up\ttrain
+        b\tno/spk2_nohash_0.wav\tno\tdev
+        c\tup/spk3_nohash_0.wav
+        d\tup/spk4_nohash_0.wav\tup\tholdout
+
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let dataset = try DatasetLoader.load(manifest)
+        XCTAssertEqual(dataset.utterances.map(\.transcript), ["go up", "no"])
+        XCTAssertEqual(dataset.utterances.map(\.split), [.train, .validation])
+        XCTAssertEqual(dataset.utterances[0].speaker, "a")
+        XCTAssertEqual(dataset.utterances[0].path, folder.path + "/go/spk1_nohash_0.wav")
+        XCTAssertEqual(dataset.problems.map(\.location), [manifest + ":4", manifest + ":5"])
+        XCTAssertTrue(dataset.problems[1].detail.contains("holdout"))
+    }
+
+    func testManifestWithoutRequiredColumnsIsRefused() throws {
+        let manifest = folder.file("bad.tsv")
+        try "file\ttranscript\nx.wav\thi\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try DatasetLoader.load(manifest)) { XCTAssertTrue("\($0)".contains("no 'path' column"), "\($0)") }
+        try "path\twords\nx.wav\thi\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try DatasetLoader.load(manifest)) { XCTAssertTrue("\($0)".contains("no transcript column"), "\($0)") }
+        try Data([0x70, 0x61, 0x74, 0x68, 0x09, 0x74, 0x65, 0x78, 0x74, 0x0A, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: manifest))
+        XCTAssertThrowsError(try DatasetLoader.load(manifest)) { XCTAssertTrue("\($0)".contains("not UTF-8"), "\($0)") }
+    }
+
+    func testKaldiDirectory() throws {
+        try TinyCorpus.write(to: folder.path + "/audio")
+        let dir = folder.file("kaldi")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+        u1 \(folder.path)/audio/go/spk0_nohash_0.wav
+        u2 ../audio/no/spk0_nohash_0.wav
+        u3 sox x.wav -t wav - |
+        u4 \(folder.path)/audio/up/spk0_nohash_0.wav
+        u1 \(folder.path)/audio/up/spk1_nohash_0.wav
+        """.write(toFile: dir + "/wav.scp", atomically: true, encoding: .utf8)
+        try "u1 GO\nu2 no\nu3 up\n".write(toFile: dir + "/text", atomically: true, encoding: .utf8)
+        try "u1 alice\nu2 bob\n".write(toFile: dir + "/utt2spk", atomically: true, encoding: .utf8)
+        let dataset = try DatasetLoader.load(dir, defaultSplit: .validation)
+        XCTAssertEqual(dataset.utterances.map(\.id), ["u1", "u2"])
+        XCTAssertEqual(dataset.utterances.map(\.transcript), ["go", "no"])
+        XCTAssertEqual(dataset.utterances.map(\.speaker), ["alice", "bob"])
+        XCTAssertEqual(dataset.utterances[1].path, dir + "/../audio/no/spk0_nohash_0.wav")
+        XCTAssertEqual(Set(dataset.problems.map(\.kind)), [.duplicate, .malformedLine, .emptyTranscript])
+        XCTAssertTrue(dataset.split(.validation).count == 2)
+    }
+
+    func testDuplicatesAndNonDatasetsAreReported() throws {
+        try TinyCorpus.write(to: folder.path)
+        var dataset = try DatasetLoader.load(folder.path)
+        dataset.append(try DatasetLoader.load(folder.path))
+        dataset.removeDuplicates()
+        XCTAssertEqual(dataset.utterances.count, 18)
+        XCTAssertEqual(dataset.problems.filter { $0.kind == .duplicate }.count, 18)
+        XCTAssertThrowsError(try DatasetLoader.load(folder.file("nothing"))) { XCTAssertTrue("\($0)".contains("no such file")) }
+        let empty = folder.file("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try DatasetLoader.load(empty)) { XCTAssertTrue("\($0)".contains("not a dataset")) }
+    }
+}
+
+final class CorpusPlanTests: XCTestCase {
+    func utterance(_ id: String, _ text: String, _ split: Split = .train, speaker: String? = nil) -> Utterance {
+        Utterance(id: id, path: "/x/\(id).wav", transcript: text, split: split, speaker: speaker, source: "m.tsv:\(id)")
+    }
+
+    func testUnknownCharactersAreSkippedOrDroppedAndListed() {
+        let dataset = Dataset(utterances: [utterance("1", "go up"), utterance("2", "go 2 up"), utterance("3", ""),
+                                           utterance("4", "up!", .validation), utterance("5", "zed", .validation)])
+        var options = TrainingOptions()
+        let skipped = CorpusPlan(dataset: dataset, options: options)
+        XCTAssertEqual(skipped.train.map(\.utterance.id), ["1"])
+        XCTAssertEqual(skipped.tokenizer.tokens, ["<blank>", " ", "'", "g", "o", "p", "u"])
+        XCTAssertEqual(skipped.validation.count, 0)
+        let kinds = skipped.problems.map(\.kind)
+        XCTAssertEqual(kinds.filter { $0 == .unknownCharacters }.count, 3, "the digit, the '!', and 'z'/'e'/'d' unseen in training")
+        XCTAssertEqual(kinds.filter { $0 == .emptyTranscript }.count, 1)
+        XCTAssertTrue(skipped.problems.contains { $0.location == "m.tsv:2" && $0.detail.contains("'2'") })
+        options.unknownCharacters = .drop
+        let dropped = CorpusPlan(dataset: dataset, options: options)
+        XCTAssertEqual(dropped.train.map(\.utterance.transcript), ["go up", "go up"])
+        XCTAssertEqual(dropped.validation.map(\.utterance.transcript), ["up"])
+    }
+
+    func testValidationIsHeldOutBySpeakerWhenTheDataHasNone() {
+        let utterances = (0..<400).map { utterance("\($0)", "go", speaker: "speaker\($0 / 4)") }
+        var options = TrainingOptions()
+        options.validationFraction = 0.25
+        let plan = CorpusPlan(dataset: Dataset(utterances: utterances), options: options)
+        XCTAssertGreaterThan(plan.validation.count, 40)
+        XCTAssertLessThan(plan.validation.count, 160)
+        XCTAssertTrue(Set(plan.validation.map(\.utterance.speaker)).isDisjoint(with: Set(plan.train.map(\.utterance.speaker))))
+    }
+}

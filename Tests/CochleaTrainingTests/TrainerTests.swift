@@ -1,0 +1,108 @@
+import CochleaCore
+import CochleaModel
+import CochleaTestSupport
+import CochleaTraining
+import Foundation
+import XCTest
+
+final class TrainerTests: XCTestCase {
+    let folder = TemporaryDirectory()
+
+    func tinyOptions() -> TrainingOptions {
+        var o = TrainingOptions()
+        o.hiddenSize = 8
+        o.layers = 2
+        o.epochs = 3
+        o.batchSize = 4
+        o.warmupSteps = 2
+        o.earlyStoppingPatience = 0
+        o.noiseProbability = 0.5
+        return o
+    }
+
+    func corpus() throws -> Dataset {
+        let root = folder.file("corpus")
+        if !FileManager.default.fileExists(atPath: root) { try TinyCorpus.write(to: root) }
+        return try DatasetLoader.load(root)
+    }
+
+    /// Stopping after some batches, then `--resume`, reaches bit-identical weights and the same
+    /// history as a run that was never interrupted.
+    func testInterruptedAndResumedRunEqualsAnUninterruptedOne() throws {
+        let dataset = try corpus()
+        let straight = folder.file("straight"), interrupted = folder.file("interrupted")
+        let summary = try Trainer(output: straight).run(dataset: dataset, options: tinyOptions(), resume: false)
+        XCTAssertEqual(summary.history.count, 3)
+
+        for stopAfter in [2, 5] {
+            try? FileManager.default.removeItem(atPath: interrupted)
+            let first = Trainer(output: interrupted)
+            var batches = 0
+            first.onEvent = { if case .batch = $0 { batches += 1 } }
+            first.shouldStop = { batches >= stopAfter }
+            XCTAssertThrowsError(try first.run(dataset: dataset, options: tinyOptions(), resume: false)) { error in
+                XCTAssertEqual(error as? TrainingError, .interrupted(checkpoint: interrupted + "/checkpoints/last.safetensors"), "\(error)")
+            }
+            // The checkpoint on disk loads, and says where to continue.
+            let saved = try Checkpoint.read(interrupted + "/checkpoints/last.safetensors")
+            XCTAssertEqual(saved.state.epoch * 4 + saved.state.batch, stopAfter, "4 batches per epoch")
+            let resumed = try Trainer(output: interrupted).run(dataset: dataset, options: TrainingOptions(), resume: true)
+            XCTAssertEqual(try AcousticModel.load(from: interrupted).parameters, try AcousticModel.load(from: straight).parameters,
+                           "stopped after \(stopAfter) batches")
+            XCTAssertEqual(try Checkpoint.read(interrupted + "/checkpoints/last.safetensors").parameters,
+                           try Checkpoint.read(straight + "/checkpoints/last.safetensors").parameters)
+            XCTAssertEqual(resumed.history.map(\.trainLoss), summary.history.map(\.trainLoss))
+            XCTAssertEqual(resumed.history.map(\.validationWER), summary.history.map(\.validationWER))
+        }
+    }
+
+    func testOutputsAndProblems() throws {
+        var dataset = try corpus()
+        let broken = folder.write("broken.wav", Data("not audio".utf8))
+        dataset.utterances.append(Utterance(id: "broken", path: broken, transcript: "go", split: .train, speaker: nil, source: broken))
+        dataset.utterances.append(Utterance(id: "gone", path: folder.file("gone.wav"), transcript: "up", split: .train, speaker: nil, source: "list.tsv:7"))
+        let out = folder.file("model")
+        var options = tinyOptions()
+        options.epochs = 2
+        let summary = try Trainer(output: out).run(dataset: dataset, options: options, resume: false)
+        for file in ["config.json", "model.safetensors", "history.tsv", "history.svg", "problems.txt",
+                     "checkpoints/last.safetensors", "checkpoints/best.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
+        }
+        XCTAssertEqual(try String(contentsOfFile: out + "/history.tsv", encoding: .utf8).split(separator: "\n").count, 3)
+        XCTAssertTrue(try String(contentsOfFile: out + "/history.svg", encoding: .utf8).contains("<polyline"))
+        let problems = try String(contentsOfFile: out + "/problems.txt", encoding: .utf8)
+        XCTAssertTrue(problems.contains("broken.wav: undecodable audio"), problems)
+        XCTAssertTrue(problems.contains("list.tsv:7: missing audio"), problems)
+        XCTAssertEqual(summary.problems.count, 2)
+        XCTAssertEqual(try AcousticModel.load(from: out).config.tokens, ["<blank>", " ", "'", "g", "n", "o", "p", "u"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.lock"), "the lock is released")
+    }
+
+    func testNothingUsableIsAClearError() throws {
+        let dataset = Dataset(utterances: [Utterance(id: "a", path: folder.file("none.wav"), transcript: "hi", split: .train, speaker: nil, source: "a")])
+        XCTAssertThrowsError(try Trainer(output: folder.file("empty")).run(dataset: dataset, options: tinyOptions(), resume: false)) { error in
+            XCTAssertTrue("\(error)".contains("nothing usable to train on"), "\(error)")
+        }
+    }
+
+    func testASecondTrainingIntoTheSameFolderIsRefused() throws {
+        let out = folder.file("busy")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "1\n".write(toFile: out + "/.lock", atomically: true, encoding: .utf8)   // pid 1 is always alive
+        XCTAssertThrowsError(try Trainer(output: out).run(dataset: try corpus(), options: tinyOptions(), resume: false)) { error in
+            XCTAssertTrue("\(error)".contains("another training (process 1) is writing to this folder"), "\(error)")
+        }
+        // A lock left by a process that no longer exists is taken over.
+        try "999999\n".write(toFile: out + "/.lock", atomically: true, encoding: .utf8)
+        var options = tinyOptions()
+        options.epochs = 1
+        XCTAssertNoThrow(try Trainer(output: out).run(dataset: try corpus(), options: options, resume: false))
+    }
+
+    func testResumeWithoutACheckpointSaysSo() throws {
+        XCTAssertThrowsError(try Trainer(output: folder.file("fresh")).run(dataset: try corpus(), options: tinyOptions(), resume: true)) { error in
+            XCTAssertTrue("\(error)".contains("no checkpoint to resume from"), "\(error)")
+        }
+    }
+}

@@ -37,6 +37,11 @@ let package = Package(
         // From log-probabilities to words: greedy and beam search, lexicons, language models.
         .target(name: "CochleaDecoding", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
+        // Recognition: files → features → network → decoding, batched, with memory kept flat.
+        .target(
+            name: "CochleaRecognition",
+            dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaNN", "CochleaModel", "CochleaDecoding"],
+            swiftSettings: optimize),
         // Training: datasets, feature caches, batches, augmentation, the loop, checkpoints.
         .target(
             name: "CochleaTraining",
@@ -47,7 +52,7 @@ let package = Package(
             name: "CochleaCLI",
             dependencies: [
                 "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
-                "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaTraining",
+                "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaRecognition", "CochleaTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize

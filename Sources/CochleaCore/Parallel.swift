@@ -55,3 +55,13 @@ extension Counter {
         return storedValue
     }
 }
+
+/// Indices grouped into batches of similar length (sorted by length, then cut), so that padding
+/// wastes little work.
+public enum LengthGroups {
+    public static func make(_ lengths: [Int], batchSize: Int) -> [[Int]] {
+        precondition(batchSize >= 1)
+        let sorted = lengths.indices.sorted { lengths[$0] < lengths[$1] }
+        return stride(from: 0, to: sorted.count, by: batchSize).map { Array(sorted[$0..<min($0 + batchSize, sorted.count)]) }
+    }
+}

@@ -33,8 +33,5 @@ public struct Batcher: Sendable {
     }
 
     /// Batches in length order with no shuffling, for evaluation.
-    public static func sequential(frames: [Int], batchSize: Int) -> [[Int]] {
-        let sorted = frames.indices.sorted { frames[$0] < frames[$1] }
-        return stride(from: 0, to: sorted.count, by: batchSize).map { Array(sorted[$0..<min($0 + batchSize, sorted.count)]) }
-    }
+    public static func sequential(frames: [Int], batchSize: Int) -> [[Int]] { LengthGroups.make(frames, batchSize: batchSize) }
 }

@@ -63,7 +63,7 @@ public final class Trainer {
         try options.validate()
         BLASThreads.count = 1
 
-        let plan = CorpusPlan(dataset: dataset, options: options, tokens: saved?.config.tokens)
+        let plan = TrainingSet(dataset: dataset, options: options, tokens: saved?.config.tokens)
         var problems = plan.problems
         let items = plan.all
         onEvent(.message("computing features of \(items.count) utterances (\(plan.train.count) train, \(plan.validation.count) validation, \(plan.test.count) test)"))

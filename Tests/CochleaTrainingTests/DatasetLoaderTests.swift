@@ -86,7 +86,7 @@ final class DatasetLoaderTests: XCTestCase {
     }
 }
 
-final class CorpusPlanTests: XCTestCase {
+final class TrainingSetTests: XCTestCase {
     func utterance(_ id: String, _ text: String, _ split: Split = .train, speaker: String? = nil) -> Utterance {
         Utterance(id: id, path: "/x/\(id).wav", transcript: text, split: split, speaker: speaker, source: "m.tsv:\(id)")
     }
@@ -95,7 +95,7 @@ final class CorpusPlanTests: XCTestCase {
         let dataset = Dataset(utterances: [utterance("1", "go up"), utterance("2", "go 2 up"), utterance("3", ""),
                                            utterance("4", "up!", .validation), utterance("5", "zed", .validation)])
         var options = TrainingOptions()
-        let skipped = CorpusPlan(dataset: dataset, options: options)
+        let skipped = TrainingSet(dataset: dataset, options: options)
         XCTAssertEqual(skipped.train.map(\.utterance.id), ["1"])
         XCTAssertEqual(skipped.tokenizer.tokens, ["<blank>", " ", "'", "g", "o", "p", "u"])
         XCTAssertEqual(skipped.validation.count, 0)
@@ -104,7 +104,7 @@ final class CorpusPlanTests: XCTestCase {
         XCTAssertEqual(kinds.filter { $0 == .emptyTranscript }.count, 1)
         XCTAssertTrue(skipped.problems.contains { $0.location == "m.tsv:2" && $0.detail.contains("'2'") })
         options.unknownCharacters = .drop
-        let dropped = CorpusPlan(dataset: dataset, options: options)
+        let dropped = TrainingSet(dataset: dataset, options: options)
         XCTAssertEqual(dropped.train.map(\.utterance.transcript), ["go up", "go up"])
         XCTAssertEqual(dropped.validation.map(\.utterance.transcript), ["up"])
     }
@@ -113,7 +113,7 @@ final class CorpusPlanTests: XCTestCase {
         let utterances = (0..<400).map { utterance("\($0)", "go", speaker: "speaker\($0 / 4)") }
         var options = TrainingOptions()
         options.validationFraction = 0.25
-        let plan = CorpusPlan(dataset: Dataset(utterances: utterances), options: options)
+        let plan = TrainingSet(dataset: Dataset(utterances: utterances), options: options)
         XCTAssertGreaterThan(plan.validation.count, 40)
         XCTAssertLessThan(plan.validation.count, 160)
         XCTAssertTrue(Set(plan.validation.map(\.utterance.speaker)).isDisjoint(with: Set(plan.train.map(\.utterance.speaker))))

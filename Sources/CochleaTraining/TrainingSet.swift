@@ -9,7 +9,7 @@ public struct PlannedUtterance: Sendable {
 
 /// The dataset turned into what training uses: the three splits, each entry checked and encoded,
 /// and every problem found on the way (each entry skipped, never silently).
-public struct CorpusPlan {
+public struct TrainingSet {
     public var train: [PlannedUtterance] = []
     public var validation: [PlannedUtterance] = []
     public var test: [PlannedUtterance] = []
@@ -26,7 +26,7 @@ public struct CorpusPlan {
         if validation.isEmpty && options.validationFraction > 0 {
             // Hold out whole speakers when the layout names them, so validation hears new voices.
             let threshold = UInt64(options.validationFraction * 1_000_000)
-            let held = train.filter { CorpusPlan.hash(($0.speaker ?? $0.id) + "\(options.seed)") % 1_000_000 < threshold }
+            let held = train.filter { TrainingSet.hash(($0.speaker ?? $0.id) + "\(options.seed)") % 1_000_000 < threshold }
             let heldIDs = Set(held.map(\.id))
             validation = held.map { var u = $0; u.split = .validation; return u }
             train.removeAll { heldIDs.contains($0.id) }
@@ -43,12 +43,12 @@ public struct CorpusPlan {
                 if !unknown.isEmpty {
                     guard options.unknownCharacters == .drop else {
                         keptProblems.append(DatasetProblem(kind: .unknownCharacters, location: u.source,
-                                                           detail: "\(CorpusPlan.quote(unknown)) in \"\(u.transcript)\" (--unknown-characters drop removes them)"))
+                                                           detail: "\(TrainingSet.quote(unknown)) in \"\(u.transcript)\" (--unknown-characters drop removes them)"))
                         return nil
                     }
                     u.transcript = DatasetLoader.normalize(String(u.transcript.filter(Tokenizer.isTokenCharacter)))
                     if u.transcript.isEmpty {
-                        keptProblems.append(DatasetProblem(kind: .emptyTranscript, location: u.source, detail: "nothing left after dropping \(CorpusPlan.quote(unknown))"))
+                        keptProblems.append(DatasetProblem(kind: .emptyTranscript, location: u.source, detail: "nothing left after dropping \(TrainingSet.quote(unknown))"))
                         return nil
                     }
                 }
@@ -62,7 +62,7 @@ public struct CorpusPlan {
             utterances.compactMap { u in
                 guard let target = tokenizer.encode(u.transcript) else {
                     keptProblems.append(DatasetProblem(kind: .unknownCharacters, location: u.source,
-                                                       detail: "\(CorpusPlan.quote(String(tokenizer.unknownCharacters(in: u.transcript)))) not in the training transcripts' token set"))
+                                                       detail: "\(TrainingSet.quote(String(tokenizer.unknownCharacters(in: u.transcript)))) not in the training transcripts' token set"))
                     return nil
                 }
                 return PlannedUtterance(utterance: u, target: target)

@@ -1,0 +1,151 @@
+import ArgumentParser
+import CochleaCore
+import CochleaMetrics
+import CochleaModel
+import CochleaRecognition
+import CochleaTraining
+import Foundation
+
+enum EvaluationSplit: String, ExpressibleByArgument, CaseIterable {
+    case auto, train, validation, test, all
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Transcribe a labelled dataset and report word and character error rates.",
+        discussion: """
+        DATA takes the layouts `cochlea train` reads (Speech Commands folders, TSV manifests, Kaldi data \
+        directories). By default the test split is evaluated when the data has one, else everything.
+
+        Prints WER and CER with substitutions, deletions, insertions and hits, the sentence error rate, \
+        the most frequent confusions and the speed in × real time. --report writes per-utterance \
+        results with a word alignment for each error as JSON; --trn writes ref.trn and hyp.trn for \
+        NIST sclite (sclite -r ref.trn trn -h hyp.trn trn -i rm -s). Audio that cannot be read is \
+        reported and left out of the scores; the exit code is then 1.
+
+        Example:
+          cochlea evaluate datasets/generated/full --report report.json --trn scoring/
+        """)
+
+    @Argument(help: "Datasets (folders, manifests or Kaldi directories).")
+    var data: [String]
+    @Option(help: "Model folder; default: the model shipped with Cochlea.")
+    var model: String?
+    @Option(help: "auto (test if the data has one, else all), train, validation, test or all.")
+    var split: EvaluationSplit = .auto
+    @Option(help: "Write a JSON report with every utterance to this file.")
+    var report: String?
+    @Option(help: "Write ref.trn and hyp.trn (sclite's format) into this folder.")
+    var trn: String?
+    @Option(help: "How many of the most frequent confusions to list.")
+    var confusions = 10
+    @Option(help: "Threads.")
+    var threads = Parallel.coreCount
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func run() throws {
+        var dataset = Dataset()
+        for path in data { dataset.append(try DatasetLoader.load(path, defaultSplit: .test)) }
+        dataset.removeDuplicates()
+        for problem in dataset.problems { Console.error(problem.description) }
+        let chosen: [Utterance]
+        switch split {
+        case .auto: chosen = dataset.split(.test).isEmpty ? dataset.utterances : dataset.split(.test)
+        case .all: chosen = dataset.utterances
+        case .train: chosen = dataset.split(.train)
+        case .validation: chosen = dataset.split(.validation)
+        case .test: chosen = dataset.split(.test)
+        }
+        guard !chosen.isEmpty else { throw ValidationError("no utterances in the \(split.rawValue) split of \(data.joined(separator: ", "))") }
+        let modelPath = try DefaultModel.resolve(model)
+        let recognizer = try Recognizer(model: try AcousticModel.load(from: modelPath), threads: threads)
+        let progress = ProgressReporter(total: chosen.count, label: "evaluate", enabled: !quiet && chosen.count > 50)
+        let started = Date()
+        var hypotheses = [String?](repeating: nil, count: chosen.count)
+        var audioSeconds = 0.0, failures = 0, index = 0
+        recognizer.recognize(paths: chosen.map(\.path)) { recognition in
+            switch recognition.result {
+            case .success(let transcript): hypotheses[index] = transcript.text
+            case .failure(let error):
+                failures += 1
+                Console.error("\(chosen[index].source): \(error)")
+            }
+            audioSeconds += recognition.duration
+            index += 1
+            progress.advance()
+        }
+        progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+        let scored = chosen.indices.filter { hypotheses[$0] != nil }
+        let references = scored.map { chosen[$0].transcript }, hyps = scored.map { hypotheses[$0]! }
+        let score = Metrics.score(references: references, hypotheses: hyps, threads: threads)
+        printSummary(score.totals, utterances: scored.count, audioSeconds: audioSeconds, seconds: seconds)
+        let ids = scored.map { Self.trnID(chosen[$0].id) }
+        if let trn {
+            try FileManager.default.createDirectory(atPath: trn, withIntermediateDirectories: true)
+            try TrnWriter.write(zip(ids, references).map { (id: $0, words: $1.split(separator: " ").map(String.init)) }, to: trn + "/ref.trn")
+            try TrnWriter.write(zip(ids, hyps).map { (id: $0, words: $1.split(separator: " ").map(String.init)) }, to: trn + "/hyp.trn")
+        }
+        if let report {
+            var scorer = TranscriptScorer()
+            let utterances: [[String: Any]] = scored.enumerated().map { position, i in
+                let counts = score.utterances[position].words
+                var entry: [String: Any] = ["id": chosen[i].id, "path": chosen[i].path, "reference": references[position],
+                                            "hypothesis": hyps[position], "substitutions": counts.substitutions,
+                                            "deletions": counts.deletions, "insertions": counts.insertions, "hits": counts.hits]
+                if counts.errors > 0 {
+                    entry["alignment"] = scorer.wordAlignment(reference: references[position], hypothesis: hyps[position]).steps.map(Self.describe)
+                }
+                return entry
+            }
+            let totals = score.totals
+            let object: [String: Any] = [
+                "model": modelPath, "utterances": scored.count, "failed": failures, "audio_seconds": audioSeconds,
+                "seconds": seconds, "wer": totals.wordErrorRate, "cer": totals.characterErrorRate, "ser": totals.sentenceErrorRate,
+                "words": Self.counts(totals.words), "characters": Self.counts(totals.characters), "results": utterances,
+            ]
+            try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: report)
+        }
+        if failures > 0 { throw BatchFailure(failed: failures, total: chosen.count) }
+    }
+
+    private func printSummary(_ totals: ErrorCounts, utterances: Int, audioSeconds: Double, seconds: Double) {
+        let w = totals.words, c = totals.characters
+        Console.output(String(format: "%%WER %.2f [ %d / %d, %d ins, %d del, %d sub ] %d hits", totals.wordErrorRate * 100, w.errors,
+                              w.referenceLength, w.insertions, w.deletions, w.substitutions, w.hits))
+        Console.output(String(format: "%%CER %.2f [ %d / %d, %d ins, %d del, %d sub ]", totals.characterErrorRate * 100, c.errors,
+                              c.referenceLength, c.insertions, c.deletions, c.substitutions))
+        Console.output(String(format: "%%SER %.2f [ %d / %d ]", totals.sentenceErrorRate * 100, totals.utterancesWithErrors, totals.utterances))
+        Console.output(String(format: "%d utterances, %.1f s of audio in %.2f s: %.0f× real time", utterances, audioSeconds, seconds,
+                              audioSeconds / max(seconds, 1e-9)))
+        guard confusions > 0 else { return }
+        let substitutions = totals.mostFrequentSubstitutions(limit: confusions)
+        if !substitutions.isEmpty {
+            Console.output("most frequent substitutions: " + substitutions.map { "\($0.item.reference) → \($0.item.hypothesis) (\($0.count))" }.joined(separator: ", "))
+        }
+        let deletions = totals.mostFrequentDeletions(limit: confusions)
+        if !deletions.isEmpty { Console.output("most frequent deletions: " + deletions.map { "\($0.item) (\($0.count))" }.joined(separator: ", ")) }
+        let insertions = totals.mostFrequentInsertions(limit: confusions)
+        if !insertions.isEmpty { Console.output("most frequent insertions: " + insertions.map { "\($0.item) (\($0.count))" }.joined(separator: ", ")) }
+    }
+
+    /// sclite ids cannot hold whitespace or parentheses.
+    static func trnID(_ id: String) -> String {
+        String(id.map { $0.isWhitespace || $0 == "(" || $0 == ")" ? "_" : $0 })
+    }
+
+    static func counts(_ c: EditCounts) -> [String: Int] {
+        ["hits": c.hits, "substitutions": c.substitutions, "deletions": c.deletions, "insertions": c.insertions, "reference": c.referenceLength]
+    }
+
+    static func describe(_ step: AlignmentStep) -> [String: String] {
+        switch step {
+        case .match(let w): return ["op": "match", "ref": w, "hyp": w]
+        case .substitution(let r, let h): return ["op": "substitution", "ref": r, "hyp": h]
+        case .deletion(let r): return ["op": "deletion", "ref": r]
+        case .insertion(let h): return ["op": "insertion", "hyp": h]
+        }
+    }
+}

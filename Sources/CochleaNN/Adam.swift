@@ -67,9 +67,21 @@ public enum GradientClipping {
     /// gradients scaled down to it (PyTorch's `clip_grad_norm_`). Returns the norm before clipping;
     /// a non-finite norm means the batch must not be applied.
     @discardableResult
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func clip<T: Real>(_ gradients: UnsafeMutableBufferPointer<T>, maxNorm: Double) -> Double {
+        // Sums of squares in blocks of T, each block then added in Double: vectorisable, and still
+        // accurate for millions of parameters.
         var sum = 0.0
-        for g in gradients { sum += Double(g) * Double(g) }
+        let g = gradients.baseAddress!, count = gradients.count
+        var start = 0
+        while start < count {
+            let end = min(start + 4096, count)
+            var block: T = 0
+            for i in start..<end { block += g[i] * g[i] }
+            sum += Double(block)
+            start = end
+        }
         let norm = sum.squareRoot()
         if norm.isFinite && maxNorm > 0 && norm > maxNorm {
             let scale = T(maxNorm / (norm + 1e-6))

@@ -59,7 +59,7 @@ let package = Package(
         ),
 
         .target(
-            name: "CochleaTestSupport", dependencies: ["CochleaCore"], path: "Tests/CochleaTestSupport",
+            name: "CochleaTestSupport", dependencies: ["CochleaCore", "CochleaAudio"], path: "Tests/CochleaTestSupport",
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CochleaCoreTests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),

@@ -5,10 +5,10 @@ import Foundation
 
 /// A small Speech-Commands-style corpus of synthetic sounds (a different tone pattern per word),
 /// enough to exercise the training machinery in a debug build.
-enum TinyCorpus {
-    static let words = ["go": 300.0, "no": 520.0, "up": 760.0]
+public enum TinyCorpus {
+    public static let words = ["go": 300.0, "no": 520.0, "up": 760.0]
 
-    static func tone(_ frequency: Double, seconds: Double, seed: UInt64) -> [Float] {
+    public static func tone(_ frequency: Double, seconds: Double, seed: UInt64) -> [Float] {
         var random = SeededRandom(seed: seed)
         return (0..<Int(16_000 * seconds)).map { i in
             Float(0.3 * sin(2 * Double.pi * frequency * Double(i) / 16_000) + 0.01 * random.nextGaussian())
@@ -16,7 +16,7 @@ enum TinyCorpus {
     }
 
     /// Writes `perWord` clips per word under `root`, plus a noise folder and a validation list.
-    static func write(to root: String, perWord: Int = 6) throws {
+    public static func write(to root: String, perWord: Int = 6) throws {
         for (word, frequency) in words {
             try FileManager.default.createDirectory(atPath: root + "/" + word, withIntermediateDirectories: true)
             for i in 0..<perWord {

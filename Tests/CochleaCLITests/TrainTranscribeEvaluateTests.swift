@@ -1,0 +1,96 @@
+import CochleaCore
+import CochleaTestSupport
+import Foundation
+import XCTest
+
+/// The everyday commands end to end on a tiny corpus of synthetic sounds, through the built binary.
+final class TrainTranscribeEvaluateTests: XCTestCase {
+    static let folder = TemporaryDirectory()
+    static var corpus: String { folder.file("corpus") }
+    static var model: String { folder.file("model") }
+
+    /// Trains once for all tests of this class.
+    override class func setUp() {
+        super.setUp()
+        try! TinyCorpus.write(to: corpus)
+        let result = try! CLI.run(["train", corpus, "--out", model, "--epochs", "2", "--hidden", "8", "--batch-size", "4", "--threads", "2"])
+        precondition(result.status == 0, result.stderr)
+    }
+
+    func testTrainWritesAModelAndReportsEpochs() throws {
+        for file in ["config.json", "model.safetensors", "history.tsv", "history.svg", "checkpoints/last.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: Self.model + "/" + file), file)
+        }
+        let history = try String(contentsOfFile: Self.model + "/history.tsv", encoding: .utf8)
+        XCTAssertEqual(history.split(separator: "\n").count, 3, history)
+    }
+
+    func testTrainRefusesImpossibleOptionsAndMissingData() throws {
+        for (arguments, message) in [
+            (["--epochs", "0"], "epochs must be at least 1"),
+            (["--dropout", "1.5"], "dropout"),
+            (["--noise-snr", "30"], "--noise-snr"),
+            (["--hidden", "0"], "hidden size"),
+        ] {
+            let result = try CLI.run(["train", Self.corpus, "--out", Self.folder.file("x")] + arguments)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        let missing = try CLI.run(["train", Self.folder.file("nowhere"), "--out", Self.folder.file("y")])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("nowhere: no such file or folder"), missing.stderr)
+    }
+
+    func testTranscribeTextJSONBadFilesAndLogProbs() throws {
+        let bad = Self.folder.write("notes.wav", Data("hello".utf8))
+        let good = Self.corpus + "/go/spk1_nohash_0.wav"
+        let text = try CLI.run(["transcribe", "--model", Self.model, good, bad])
+        XCTAssertEqual(text.status, 1)
+        XCTAssertTrue(text.stdout.hasPrefix(good + "\t"), text.stdout)
+        XCTAssertTrue(text.stderr.contains("notes.wav: not a recognised audio file"), text.stderr)
+
+        let dump = Self.folder.file("lp")
+        let json = try CLI.run(["transcribe", "--model", Self.model, good, bad, "--format", "json", "--dump-logprobs", dump])
+        let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(array.count, 2)
+        XCTAssertNotNil(array[0]["text"])
+        XCTAssertNotNil(array[0]["words"])
+        XCTAssertNotNil(array[0]["confidence"])
+        XCTAssertNotNil(array[1]["error"])
+        let logProbs = try Npy.read(dump + "/spk1_nohash_0.npy")
+        XCTAssertEqual(logProbs.shape, [48, 8], "0.5 s is 48 frames of 8 tokens (blank, space, ', g n o p u)")
+        for t in 0..<48 {
+            let total = (0..<8).map { exp(logProbs.values[t * 8 + $0]) }.reduce(0, +)
+            XCTAssertEqual(total, 1, accuracy: 1e-4)
+        }
+    }
+
+    func testEvaluateWritesSummaryReportAndTrnThatScliteAgreesWith() throws {
+        let trn = Self.folder.file("trn"), report = Self.folder.file("report.json")
+        let result = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--split", "all", "--report", report, "--trn", trn])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("%WER "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("× real time"), result.stdout)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        XCTAssertEqual(object["utterances"] as? Int, 18)
+        let wer = try XCTUnwrap(object["wer"] as? Double)
+        let results = try XCTUnwrap(object["results"] as? [[String: Any]])
+        XCTAssertEqual(results.count, 18)
+        XCTAssertTrue(results.allSatisfy { ($0["substitutions"] as? Int ?? 0) + ($0["deletions"] as? Int ?? 0) + ($0["insertions"] as? Int ?? 0) == 0 || $0["alignment"] != nil })
+        guard let sclite = ["/usr/bin/sclite", "/usr/lib/sctk/bin/sclite"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("sclite (Debian package sctk) is not installed; scripts/test.sh installs it")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sclite)
+        process.arguments = ["-r", trn + "/ref.trn", "trn", "-h", trn + "/hyp.trn", "trn", "-i", "rm", "-s", "-o", "sum", "stdout"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let sum = try XCTUnwrap(output.split(separator: "\n").first { $0.contains("Sum/Avg") }, output)
+        let fields = sum.split(separator: "|")[3].split(separator: " ").compactMap { Double($0) }
+        XCTAssertEqual(fields[4], (wer * 1000).rounded() / 10, accuracy: 0.051, "sclite's Err% equals our WER: \(sum)")
+    }
+}

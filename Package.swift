@@ -29,10 +29,12 @@ let package = Package(
         // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
         .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
+        // The synthetic corpus: a seeded plan, Debian's synthesisers and sox run per clip, Speech Commands layout.
+        .target(name: "CochleaCorpus", dependencies: ["CochleaCore", "CochleaAudio"], swiftSettings: optimize),
         .executableTarget(
             name: "CochleaCLI",
             dependencies: [
-                "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaCTC", "CochleaMetrics",
+                "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaCTC", "CochleaMetrics", "CochleaCorpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -47,5 +49,6 @@ let package = Package(
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaCorpusTests", dependencies: ["CochleaCorpus", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
     ]
 )

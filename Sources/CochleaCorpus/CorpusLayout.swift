@@ -40,14 +40,16 @@ public enum CorpusLayout {
     }
 
     /// `voices.tsv`: each speaker of the catalogue that the plan uses, its split, gender, whether it
-    /// was recorded from a real person, and its renderers.
+    /// was recorded from a real person, its renderers, and how many plan lines it speaks (babble included).
     public static func voicesTable(_ speakers: [Speaker], plan: CorpusPlan) -> String {
         let splits = plan.speakerSplits
-        var text = "speaker\tsplit\tgender\trecorded\trenderers\n"
+        var clips = [String: Int]()
+        for item in plan.items where !item.speaker.isEmpty { clips[item.speaker, default: 0] += 1 }
+        var text = "speaker\tsplit\tgender\trecorded\trenderers\tclips\n"
         for speaker in speakers {
             guard let split = splits[speaker.id] else { continue }
             text += [speaker.id, split.rawValue, speaker.gender.rawValue, speaker.recorded ? "yes" : "no",
-                     speaker.renderers.map(\.id).joined(separator: ",")].joined(separator: "\t") + "\n"
+                     speaker.renderers.map(\.id).joined(separator: ","), "\(clips[speaker.id]!)"].joined(separator: "\t") + "\n"
         }
         return text
     }

@@ -30,8 +30,8 @@ struct Planner {
     let speakers: [String: Speaker]
     let split: VoiceSplit
     var random: SeededRandom
-    /// Per split and group (recorded or not): speaker ids dealt from a shuffled deck, so that every
-    /// speaker of a split is used about equally.
+    /// Shuffled decks of families (per split and group) and of speakers (per split and family), so
+    /// that every family, and every speaker in it, is used about equally.
     var decks = [String: [String]]()
     /// Next `<n>` per folder and speaker, for `<speaker>_nohash_<n>.wav`.
     var counters = [String: Int]()
@@ -103,19 +103,28 @@ struct Planner {
         return item
     }
 
-    /// Recorded voices take `recordedShare` of the clips when the split has any.
+    /// Recorded voices take `recordedShare` of the clips when the split has any. Within a group a
+    /// family is dealt first, then one of its members, so that espeak's eight robosoft variants
+    /// together get no more clips than one m3.
     mutating func dealSpeaker(_ part: Split) -> String {
+        let speakers = self.speakers
         let ids = split.speakers(in: part)
         let recorded = ids.filter { speakers[$0]!.recorded }
         let synthetic = ids.filter { !speakers[$0]!.recorded }
         let useRecorded = !recorded.isEmpty && (synthetic.isEmpty || random.nextUnitDouble() < options.recordedShare)
-        let key = "\(part.rawValue)/\(useRecorded)"
-        if decks[key, default: []].isEmpty {
-            var deck = useRecorded ? recorded : synthetic
-            deck.shuffle(using: &random)
-            decks[key] = deck
+        let group = useRecorded ? recorded : synthetic
+        let family = deal(from: "\(part.rawValue)/\(useRecorded)") { Array(Set(group.map { speakers[$0]!.family })).sorted() }
+        return deal(from: "\(part.rawValue)/\(family)") { group.filter { speakers[$0]!.family == family } }
+    }
+
+    /// The next card of a named deck, reshuffled from `cards()` whenever it runs out.
+    mutating func deal(from deck: String, _ cards: () -> [String]) -> String {
+        if decks[deck, default: []].isEmpty {
+            var fresh = cards()
+            fresh.shuffle(using: &random)
+            decks[deck] = fresh
         }
-        return decks[key]!.removeLast()
+        return decks[deck]!.removeLast()
     }
 
     /// Digit strings (40%), command sequences (30%) and mixtures of any vocabulary words (30%); a kind

@@ -87,6 +87,20 @@ final class PlanTests: XCTestCase {
         }
     }
 
+    func testFamiliesShareClipsEvenly() throws {
+        var options = smallOptions()
+        options.trainClipsPerWord = 100
+        let plan = try CorpusPlan(options: options, speakers: speakers)
+        let families = Dictionary(uniqueKeysWithValues: speakers.map { ($0.id, $0.family) })
+        var clips = [String: Int]()
+        for item in plan.items where item.part == .word && item.split == .train && item.speaker.hasPrefix("espeak") {
+            clips[families[item.speaker]!, default: 0] += 1
+        }
+        let counts = clips.values.sorted()
+        XCTAssertLessThanOrEqual(counts.last!, counts.first! + 2, "espeak families in training get equal shares: \(clips)")
+        XCTAssertGreaterThan(counts.count, 30)
+    }
+
     func testOwnWordsAndEngineSubsets() throws {
         var options = smallOptions()
         options.words = ["lights", "music", "pause", "three"]

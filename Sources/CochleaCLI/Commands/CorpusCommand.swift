@@ -97,7 +97,7 @@ struct CorpusCommand: ParsableCommand {
         try AtomicFile.write(CorpusLayout.voicesTable(speakers, plan: plan), to: out + "/voices.tsv")
         let splits = plan.speakerSplits
         let counts = Split.allCases.map { split in "\(splits.values.filter { $0 == split }.count) \(split.rawValue)" }
-        Console.note("corpus: \(plan.items.count) plan lines, speakers \(counts.joined(separator: " / ")); plan in \(out)/plan.tsv")
+        Console.note("corpus: \(plan.items.count) plan lines; speakers \(counts.joined(separator: " / ")) (voices.tsv); plan in \(out)/plan.tsv")
         if planOnly { return }
 
         let generator = CorpusGenerator(plan: plan, root: out, threads: threads)

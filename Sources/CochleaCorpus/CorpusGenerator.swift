@@ -29,8 +29,10 @@ public struct CorpusGenerator {
     }
 
     /// Units of work `generate` reports through `progress`: one per clip or babble utterance, one per
-    /// noise recording.
-    public var workCount: Int { plan.items.count + (plan.items.contains { $0.part == .babble } ? 1 : 0) }
+    /// noise recording, and one per festival utterance synthesised ahead in batches.
+    public var workCount: Int {
+        plan.items.count + plan.items.filter { $0.engine == .festival }.count + (plan.items.contains { $0.part == .babble } ? 1 : 0)
+    }
 
     /// Writes every file of the plan, then the lists and manifests of what was written. Throws only
     /// for problems that stop the whole run (a missing synthesiser, an unwritable folder); a clip
@@ -46,7 +48,7 @@ public struct CorpusGenerator {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
 
-        synthesiseFestivalBatches(items, scratch: scratch)
+        synthesiseFestivalBatches(items, scratch: scratch, progress: progress)
 
         let results = Results()
         let speech = items.indices.filter { items[$0].part != .noise }
@@ -86,7 +88,7 @@ public struct CorpusGenerator {
 
     /// Speech items of festival voices, many per process, into `scratch/festival/<index>.wav`.
     /// A batch that fails leaves files missing; each such clip is then retried alone.
-    func synthesiseFestivalBatches(_ items: [PlanItem], scratch: String) {
+    func synthesiseFestivalBatches(_ items: [PlanItem], scratch: String, progress: (Int) -> Void) {
         let festival = items.indices.filter { items[$0].engine == .festival }
         let byVoice = Dictionary(grouping: festival) { items[$0].voice }
         var batches = [[Int]]()
@@ -97,6 +99,7 @@ public struct CorpusGenerator {
         Parallel.forEach(count: batches.count, threads: threads, makeWorker: { _ in () }) { _, b in
             let jobs = batches[b].map { (items[$0], "\(scratch)/festival/\($0).wav") }
             try? Synthesiser.runFestival(jobs, scratch: scratch + "/festival", name: "batch\(b)", log: "\(scratch)/festival/batch\(b).log")
+            progress(jobs.count)
         }
     }
 

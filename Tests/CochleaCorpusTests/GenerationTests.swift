@@ -141,3 +141,37 @@ extension GenerationTests {
         XCTAssertThrowsError(try CorpusLayout.check(folder.file("nothing-here")))
     }
 }
+
+extension GenerationTests {
+    func testAFailingClipIsReportedAndLeavesNoFile() throws {
+        try Self.requireSynthesisers()
+        let folder = TemporaryDirectory()
+        let good = PlanItem(part: .word, split: .test, path: "words/go/espeak-m3_nohash_0.wav", transcript: "go",
+                            speaker: "espeak-m3", engine: .espeak, voice: "en-us+m3", rate: 160, pitch: 50, snr: 50, lead: 0.1, trail: 0.1, seed: 1)
+        var bad = good
+        bad.path = "words/go/espeak-none_nohash_0.wav"
+        bad.speaker = "espeak-none"
+        bad.voice = "xx-nowhere+m3"
+        var sentence = good
+        sentence.part = .sentence
+        sentence.path = "sentences/test/espeak-m3_nohash_0.wav"
+        sentence.transcript = "go go"
+        var badFestival = sentence
+        badFestival.path = "sentences/test/ked_nohash_0.wav"
+        badFestival.engine = .festival
+        badFestival.voice = "no_such_voice"
+        let plan = CorpusPlan(items: [good, bad, sentence, badFestival])
+        let report = try CorpusGenerator(plan: plan, root: folder.path, threads: 2).generate()
+
+        XCTAssertEqual(report.written, 2)
+        XCTAssertEqual(report.failures.map { if case .clipFailed(let path, _) = $0 { return path } else { return "" } },
+                       [badFestival.path, bad.path])
+        XCTAssertTrue("\(report.failures[1])".contains("espeak-ng"), "\(report.failures[1])")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file(bad.path)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file(badFestival.path)))
+        XCTAssertEqual(try String(contentsOfFile: folder.file("words/testing_list.txt"), encoding: .utf8), "go/espeak-m3_nohash_0.wav\n")
+        XCTAssertEqual(try String(contentsOfFile: folder.file("sentences/test.tsv"), encoding: .utf8).split(separator: "\n").count, 2)
+        let leftovers = FileManager.default.subpaths(atPath: folder.path)!.filter { ($0 as NSString).lastPathComponent.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [])
+    }
+}

@@ -42,4 +42,14 @@ final class SampleTests: XCTestCase {
         let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
         XCTAssertTrue(readme.contains("cochlea corpus --out datasets/sample"), "the README states the command that made the sample")
     }
+
+    /// Opt-in, for a generated corpus: COCHLEA_CHECK_CORPUS=datasets/generated/full swift test --filter SampleTests
+    func testGeneratedCorpusFollowsTheLayout() throws {
+        guard let root = ProcessInfo.processInfo.environment["COCHLEA_CHECK_CORPUS"] else {
+            throw XCTSkip("set COCHLEA_CHECK_CORPUS to a corpus folder to check it")
+        }
+        let summary = try CorpusLayout.check(root)
+        for split in Split.allCases { XCTAssertGreaterThan(summary.words[split] ?? 0, 0, "\(split)") }
+        print("\(root): words \(summary.words), sentences \(summary.sentences), speakers \(summary.speakers.mapValues(\.count))")
+    }
 }

@@ -105,9 +105,9 @@ struct CorpusCommand: ParsableCommand {
         let report = try generator.generate { progress.advance(by: $0) }
         progress.finish()
         for failure in report.failures { Console.error("\(failure)") }
-        let rate = Double(generator.workCount) / max(report.seconds, 1e-9)
+        let rate = Double(report.written) / max(report.seconds, 1e-9)
         Console.output("wrote \(report.written) files to \(out) in " + String(format: "%.1f s (%.1f clips/s", report.seconds, rate)
                        + " on \(threads) threads); \(report.fitted) single words sped up to fit 1 s")
-        if !report.failures.isEmpty { throw BatchFailure(failed: report.failures.count, total: generator.workCount) }
+        if !report.failures.isEmpty { throw BatchFailure(failed: report.failures.count, total: report.written + report.failures.count) }
     }
 }

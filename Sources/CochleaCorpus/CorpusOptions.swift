@@ -1,5 +1,5 @@
 /// Everything a corpus is a function of, besides the installed synthesisers. The defaults make the
-/// full corpus (about 20,000 clips); all ranges follow DATA.md's augmentation notes.
+/// full corpus (16,804 files); all ranges follow DATA.md's augmentation notes.
 public struct CorpusOptions: Equatable, Sendable {
     /// Speech Commands' 20 core words.
     public static let coreWords = [

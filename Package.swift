@@ -48,11 +48,13 @@ let package = Package(
             dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
                            "CochleaCTC", "CochleaDecoding", "CochleaMetrics"],
             swiftSettings: optimize),
+        // The synthetic corpus: a seeded plan, Debian's synthesisers and sox run per clip, Speech Commands layout.
+        .target(name: "CochleaCorpus", dependencies: ["CochleaCore", "CochleaAudio"], swiftSettings: optimize),
         .executableTarget(
             name: "CochleaCLI",
             dependencies: [
                 "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
-                "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaRecognition", "CochleaTraining",
+                "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaRecognition", "CochleaTraining", "CochleaCorpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -71,5 +73,6 @@ let package = Package(
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaCorpusTests", dependencies: ["CochleaCorpus", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
     ]
 )

@@ -1,0 +1,113 @@
+import ArgumentParser
+import CochleaCore
+import CochleaCorpus
+import Foundation
+
+/// `cochlea corpus`: plans and generates the synthetic Speech-Commands-style corpus.
+struct CorpusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corpus",
+        abstract: "Generate a synthetic Speech-Commands-style corpus with espeak-ng, flite, festival and sox.",
+        discussion: """
+        Writes, under --out: words/ (a Speech Commands root: one folder per word of 1 s clips, \
+        _background_noise_/, validation_list.txt, testing_list.txt), sentences/ (multi-word utterances \
+        with train.tsv, validation.tsv and test.tsv manifests), plan.tsv (every clip's parameters) and \
+        voices.tsv (which speaker is in which split). Validation and test speakers never occur in training. \
+        The same seed and options give byte-identical audio.
+
+        Needs: \(VoiceCatalogue.installCommand)
+
+        Examples:
+          cochlea corpus --out datasets/generated/full
+          cochlea corpus --out /tmp/mine --words "lights,music,pause" --train-sentences 1000
+          cochlea corpus --out /tmp/plan --plan-only
+        """)
+
+    @Option(help: "Folder of the corpus (created if missing).")
+    var out: String
+
+    @Option(help: "Seed of the plan: voices, split, texts and every augmentation parameter.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Vocabulary, comma-separated (default: Speech Commands' 20 core words).")
+    var words: String = CorpusOptions.coreWords.joined(separator: ",")
+
+    @Option(help: "Single-word training clips per word.")
+    var trainClipsPerWord = CorpusOptions().trainClipsPerWord
+
+    @Option(help: "Single-word clips per word in each of validation and test.")
+    var heldOutClipsPerWord = CorpusOptions().heldOutClipsPerWord
+
+    @Option(help: "Multi-word training utterances (digit strings, command sequences).")
+    var trainSentences = CorpusOptions().trainSentences
+
+    @Option(help: "Multi-word utterances in each of validation and test.")
+    var heldOutSentences = CorpusOptions().heldOutSentences
+
+    @Option(help: "Seconds of each _background_noise_ recording (white, pink, brown, babble); 0 for none.")
+    var noiseSeconds = CorpusOptions().noiseSeconds
+
+    @Option(help: "Synthesisers to use, comma-separated: espeak, flite, festival.")
+    var engines = "espeak,flite,festival"
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads = Parallel.coreCount
+
+    @Flag(help: "Replace a corpus already in --out (its words/, sentences/, plan.tsv and voices.tsv).")
+    var overwrite = false
+
+    @Flag(help: "Write plan.tsv and voices.tsv only, no audio.")
+    var planOnly = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func options() throws -> CorpusOptions {
+        var o = CorpusOptions()
+        o.seed = seed
+        o.words = words.split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0) }
+        o.trainClipsPerWord = trainClipsPerWord
+        o.heldOutClipsPerWord = heldOutClipsPerWord
+        o.trainSentences = trainSentences
+        o.heldOutSentences = heldOutSentences
+        o.noiseSeconds = noiseSeconds
+        var chosen = Set<Engine>()
+        for name in engines.split(separator: ",") {
+            guard let engine = Engine(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--engines: unknown synthesiser \"\(name)\"; use espeak, flite, festival")
+            }
+            chosen.insert(engine)
+        }
+        o.engines = chosen
+        do { try o.validate() } catch let error as CorpusError { throw ValidationError(error.description) }
+        return o
+    }
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        _ = try options()
+    }
+
+    func run() throws {
+        let options = try options()
+        let speakers = VoiceCatalogue.speakers(engines: options.engines)
+        let plan = try CorpusPlan(options: options, speakers: speakers)
+        try CorpusLayout.prepareOutput(out, overwrite: overwrite)
+        try PlanFile.write(plan, to: out + "/plan.tsv")
+        try AtomicFile.write(CorpusLayout.voicesTable(speakers, plan: plan), to: out + "/voices.tsv")
+        let splits = plan.speakerSplits
+        let counts = Split.allCases.map { split in "\(splits.values.filter { $0 == split }.count) \(split.rawValue)" }
+        Console.note("corpus: \(plan.items.count) plan lines; speakers \(counts.joined(separator: " / ")) (voices.tsv); plan in \(out)/plan.tsv")
+        if planOnly { return }
+
+        let generator = CorpusGenerator(plan: plan, root: out, threads: threads)
+        let progress = ProgressReporter(total: generator.workCount, label: "corpus", enabled: !quiet)
+        let report = try generator.generate { progress.advance(by: $0) }
+        progress.finish()
+        for failure in report.failures { Console.error("\(failure)") }
+        let rate = Double(report.written) / max(report.seconds, 1e-9)
+        Console.output("wrote \(report.written) files to \(out) in " + String(format: "%.1f s (%.1f clips/s", report.seconds, rate)
+                       + " on \(threads) threads); \(report.fitted) single words sped up to fit 1 s")
+        if !report.failures.isEmpty { throw BatchFailure(failed: report.failures.count, total: report.written + report.failures.count) }
+    }
+}

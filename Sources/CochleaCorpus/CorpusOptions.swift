@@ -1,0 +1,94 @@
+/// Everything a corpus is a function of, besides the installed synthesisers. The defaults make the
+/// full corpus (16,804 files); all ranges follow DATA.md's augmentation notes.
+public struct CorpusOptions: Equatable, Sendable {
+    /// Speech Commands' 20 core words.
+    public static let coreWords = [
+        "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go",
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ]
+    static let digitWords: Set<String> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+    public var seed: UInt64 = 1
+    /// The vocabulary: one Speech Commands folder per word.
+    public var words = coreWords
+    /// Single-word training clips per word.
+    public var trainClipsPerWord = 500
+    /// Single-word clips per word in each of validation and test.
+    public var heldOutClipsPerWord = 30
+    /// Multi-word training utterances.
+    public var trainSentences = 5_000
+    /// Multi-word utterances in each of validation and test.
+    public var heldOutSentences = 300
+    /// Length of each `_background_noise_` recording (white, pink, brown, babble); 0 for none.
+    public var noiseSeconds = 45.0
+    /// Synthesisers to use; leaving one out drops its voices from the catalogue.
+    public var engines = Set(Engine.allCases)
+
+    /// Share of each split's clips spoken by the voices recorded from real people, when the split has
+    /// any. There are 5 of them against 87 espeak timbres; they are the closest to human speech, so
+    /// they get far more than their 5% head count.
+    public var recordedShare = 0.35
+    /// Share of espeak timbres (per gender) held out for each of validation and test.
+    public var heldOutTimbreShare = 0.15
+
+    // Per-clip augmentation ranges (DATA.md, "Augmentation that helped recognisers here").
+    public var espeakRate = 120.0...200.0
+    public var espeakPitch = 20.0...80.0
+    public var durationStretch = 0.85...1.25
+    /// sox `pitch` shift for flite and festival voices, whose own pitch control barely works.
+    public var pitchShiftCents = -300.0...300.0
+    /// Kaldi's speed perturbation: sox `speed`, changing pitch and tempo together.
+    public var speedFactors = [0.9, 1.0, 1.1]
+    /// sox `tempo -s`: duration only.
+    public var tempo = 0.88...1.12
+    /// Peak level of the finished clip in dBFS.
+    public var peakLevel = -15.0 ... -1.0
+    /// Share of clips with audible noise; the rest get only a faint floor so none is digital silence.
+    public var noisyShare = 0.6
+    public var snr = 5.0...30.0
+    public var floorSNR = 45.0...60.0
+    public var silence = 0.05...0.3
+    public var digitStringLength = 2...6
+    public var commandSequenceLength = 2...4
+
+    public init() {}
+
+    /// Checks counts and ranges, and that every word can be a folder name and a synthesiser's text.
+    public func validate() throws {
+        guard !words.isEmpty else { throw CorpusError.invalidOption("--words must name at least one word") }
+        var seen = Set<String>()
+        for word in words {
+            try Self.validate(word: word)
+            guard seen.insert(word).inserted else { throw CorpusError.invalidWord(word, reason: "listed twice") }
+        }
+        for (name, value) in [("--train-clips-per-word", trainClipsPerWord), ("--held-out-clips-per-word", heldOutClipsPerWord),
+                              ("--train-sentences", trainSentences), ("--held-out-sentences", heldOutSentences)] where value < 0 {
+            throw CorpusError.invalidOption("\(name) must be 0 or more, got \(value)")
+        }
+        guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {
+            throw CorpusError.invalidOption("every count is 0: nothing to generate")
+        }
+        guard noiseSeconds == 0 || (2...600).contains(noiseSeconds) else {
+            throw CorpusError.invalidOption("--noise-seconds must be 0 (no noise files) or 2 to 600, got \(noiseSeconds)")
+        }
+        guard !engines.isEmpty else { throw CorpusError.invalidOption("--engines must name at least one of espeak, flite, festival") }
+    }
+
+    /// Lowercase letters, digits, apostrophes and inner hyphens: a word is a folder name (not
+    /// starting with `_`, which marks noise) and text that every synthesiser reads as one word.
+    public static func validate(word: String) throws {
+        guard !word.isEmpty else { throw CorpusError.invalidWord(word, reason: "empty") }
+        let allowed = word.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "'" || $0 == "-" }
+        guard allowed else {
+            throw CorpusError.invalidWord(word, reason: "use lowercase letters a-z, digits, apostrophes and hyphens only (it becomes a folder name)")
+        }
+        guard word.first != "-", word.first != "'", word.last != "-" else {
+            throw CorpusError.invalidWord(word, reason: "must start with a letter or digit and not end with a hyphen")
+        }
+    }
+
+    /// The vocabulary's digits, for digit strings.
+    var digits: [String] { words.filter(Self.digitWords.contains) }
+    /// The vocabulary's other words, for command sequences.
+    var commands: [String] { words.filter { !Self.digitWords.contains($0) } }
+}

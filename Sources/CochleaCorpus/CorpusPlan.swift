@@ -1,0 +1,197 @@
+import CochleaCore
+
+/// The whole corpus as data: which speaker is in which split, and one `PlanItem` per file (or per
+/// babble utterance). A pure function of the options and the catalogue: the same seed gives the same
+/// plan, line for line.
+public struct CorpusPlan: Equatable, Sendable {
+    public var items: [PlanItem]
+
+    public init(items: [PlanItem]) { self.items = items }
+
+    /// Plans a corpus. Throws if a split that must hold clips has no speaker.
+    public init(options: CorpusOptions, speakers: [Speaker]) throws {
+        try options.validate()
+        let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare)
+        var planner = Planner(options: options, speakers: speakers, split: split)
+        items = try planner.makeItems()
+    }
+
+    /// The split each speaker's clips are in (derived from the items).
+    public var speakerSplits: [String: Split] {
+        var result = [String: Split]()
+        for item in items where !item.speaker.isEmpty { result[item.speaker] = item.split }
+        return result
+    }
+}
+
+/// Draws every clip's parameters from one generator, in a fixed order.
+struct Planner {
+    let options: CorpusOptions
+    let speakers: [String: Speaker]
+    let split: VoiceSplit
+    var random: SeededRandom
+    /// Shuffled decks of families (per split and group) and of speakers (per split and family), so
+    /// that every family, and every speaker in it, is used about equally.
+    var decks = [String: [String]]()
+    /// Next `<n>` per folder and speaker, for `<speaker>_nohash_<n>.wav`.
+    var counters = [String: Int]()
+
+    init(options: CorpusOptions, speakers: [Speaker], split: VoiceSplit) {
+        self.options = options
+        self.speakers = Dictionary(uniqueKeysWithValues: speakers.map { ($0.id, $0) })
+        self.split = split
+        random = SeededRandom(seed: options.seed)
+    }
+
+    mutating func makeItems() throws -> [PlanItem] {
+        var items = [PlanItem]()
+        let counts: [(Split, Int, Int)] = [
+            (.train, options.trainClipsPerWord, options.trainSentences),
+            (.validation, options.heldOutClipsPerWord, options.heldOutSentences),
+            (.test, options.heldOutClipsPerWord, options.heldOutSentences),
+        ]
+        for (part, perWord, sentences) in counts where perWord + sentences > 0 && split.speakers(in: part).isEmpty {
+            throw CorpusError.invalidOption(
+                "no speaker is left for the \(part.rawValue) split with these engines; enable more of espeak, flite, festival")
+        }
+        for (part, perWord, _) in counts where perWord > 0 {
+            for word in options.words {
+                for _ in 0..<perWord { items.append(clip(.word, part, transcript: word, folder: "words/\(word)")) }
+            }
+        }
+        for (part, _, sentences) in counts where sentences > 0 {
+            for _ in 0..<sentences {
+                items.append(clip(.sentence, part, transcript: sentenceText(), folder: "sentences/\(part.rawValue)"))
+            }
+        }
+        if options.noiseSeconds > 0 { items += noiseItems() }
+        return items
+    }
+
+    /// A clip of `part` in `split`: a speaker dealt from the split's decks, then every parameter.
+    mutating func clip(_ part: PlanPart, _ split: Split, transcript: String, folder: String) -> PlanItem {
+        let speaker = speakers[dealSpeaker(split)]!
+        let renderer = speaker.renderers[Int(random.next() % UInt64(speaker.renderers.count))]
+        let n = counters["\(folder)/\(speaker.id)", default: 0]
+        counters["\(folder)/\(speaker.id)"] = n + 1
+        var item = PlanItem(part: part, split: split, path: "\(folder)/\(speaker.id)_nohash_\(n).wav",
+                            transcript: transcript, speaker: speaker.id, engine: renderer.engine)
+        switch renderer.engine {
+        case .espeak:
+            let accent = VoiceCatalogue.espeakAccents[Int(random.next() % UInt64(VoiceCatalogue.espeakAccents.count))]
+            item.voice = renderer.voice.map { "\(accent)+\($0)" } ?? accent
+            item.rate = Int(uniform(options.espeakRate).rounded())
+            item.pitch = Int(uniform(options.espeakPitch).rounded())
+        case .flite, .festival:
+            item.voice = renderer.voice!
+            item.stretch = quantized(uniform(options.durationStretch), 1000)
+            item.cents = Int(uniform(options.pitchShiftCents).rounded())
+        }
+        item.speed = options.speedFactors[Int(random.next() % UInt64(options.speedFactors.count))]
+        item.tempo = quantized(uniform(options.tempo), 1000)
+        item.level = quantized(uniform(options.peakLevel), 100)
+        if random.nextUnitDouble() < options.noisyShare {
+            item.noise = [NoiseKind.white, .pink, .brown][Int(random.next() % 3)]
+            item.snr = quantized(uniform(options.snr), 100)
+        } else {
+            item.noise = .floor
+            item.snr = quantized(uniform(options.floorSNR), 100)
+        }
+        item.lead = quantized(uniform(options.silence), 1000)
+        item.trail = quantized(uniform(options.silence), 1000)
+        item.seed = random.next()
+        return item
+    }
+
+    /// Recorded voices take `recordedShare` of the clips when the split has any. Within a group a
+    /// family is dealt first, then one of its members, so that espeak's eight robosoft variants
+    /// together get no more clips than one m3.
+    mutating func dealSpeaker(_ part: Split) -> String {
+        let speakers = self.speakers
+        let ids = split.speakers(in: part)
+        let recorded = ids.filter { speakers[$0]!.recorded }
+        let synthetic = ids.filter { !speakers[$0]!.recorded }
+        let useRecorded = !recorded.isEmpty && (synthetic.isEmpty || random.nextUnitDouble() < options.recordedShare)
+        let group = useRecorded ? recorded : synthetic
+        let family = deal(from: "\(part.rawValue)/\(useRecorded)") { Array(Set(group.map { speakers[$0]!.family })).sorted() }
+        return deal(from: "\(part.rawValue)/\(family)") { group.filter { speakers[$0]!.family == family } }
+    }
+
+    /// The next card of a named deck, reshuffled from `cards()` whenever it runs out.
+    mutating func deal(from deck: String, _ cards: () -> [String]) -> String {
+        if decks[deck, default: []].isEmpty {
+            var fresh = cards()
+            fresh.shuffle(using: &random)
+            decks[deck] = fresh
+        }
+        return decks[deck]!.removeLast()
+    }
+
+    /// Digit strings (40%), command sequences (30%) and mixtures of any vocabulary words (30%); a kind
+    /// the vocabulary cannot make (no digits, or no other words) falls back to mixtures.
+    mutating func sentenceText() -> String {
+        let choice = random.nextUnitDouble()
+        let digits = options.digits, commands = options.commands
+        if choice < 0.4, !digits.isEmpty {
+            return draw(from: digits, count: options.digitStringLength, allowRepeats: true)
+        } else if choice < 0.7, commands.count >= 2 {
+            return draw(from: commands, count: options.commandSequenceLength, allowRepeats: false)
+        }
+        return draw(from: options.words, count: options.commandSequenceLength, allowRepeats: options.words.count < 2)
+    }
+
+    /// `count` words; without repeats, no word follows itself (a stutter no one says).
+    mutating func draw(from pool: [String], count: ClosedRange<Int>, allowRepeats: Bool) -> String {
+        let n = count.lowerBound + Int(random.next() % UInt64(count.count))
+        var words = [String]()
+        while words.count < n {
+            let word = pool[Int(random.next() % UInt64(pool.count))]
+            if !allowRepeats && word == words.last { continue }
+            words.append(word)
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// White, pink and brown recordings, then babble: filler-word utterances by training speakers,
+    /// about six talking at once.
+    mutating func noiseItems() -> [PlanItem] {
+        let seconds = options.noiseSeconds
+        var items = [NoiseKind.white, .pink, .brown].map { kind in
+            PlanItem(part: .noise, split: .train, path: "words/_background_noise_/\(kind.rawValue)_noise.wav",
+                     level: quantized(-6 - 6 * random.nextUnitDouble(), 100), noise: kind, seed: random.next(), offset: seconds)
+        }
+        let utterances = Int((seconds * 4).rounded())
+        for _ in 0..<utterances {
+            var item = clip(.babble, .train, transcript: fillerText(), folder: "babble")
+            item.path = "words/_background_noise_/babble.wav"
+            item.noise = .floor  // unused: babble utterances are mixed clean, the sum is the noise
+            item.snr = 0
+            item.lead = 0
+            item.trail = 0
+            item.level = quantized(-26 + 12 * random.nextUnitDouble(), 100)
+            item.offset = quantized(random.nextUnitDouble() * max(0, seconds - 1), 1000)
+            items.append(item)
+        }
+        return items
+    }
+
+    /// Babble is made of everyday words outside the core vocabulary, so that the noise never says
+    /// a keyword.
+    mutating func fillerText() -> String {
+        draw(from: Self.fillers.filter { !options.words.contains($0) }, count: 3...6, allowRepeats: false)
+    }
+
+    static let fillers = [
+        "morning", "water", "people", "little", "house", "table", "because", "window", "coffee", "paper",
+        "really", "maybe", "today", "weather", "garden", "market", "between", "children", "question", "answer",
+        "always", "never", "without", "under", "about", "every", "other", "kitchen", "yellow", "purple",
+        "music", "pretty", "travel", "number", "second", "minute", "certain", "simple", "butter", "dinner",
+    ]
+
+    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + (range.upperBound - range.lowerBound) * random.nextUnitDouble()
+    }
+}
+
+/// Rounds to 1/`scale` so that the value written to plan.tsv reads back identical.
+func quantized(_ x: Double, _ scale: Double) -> Double { (x * scale).rounded() / scale }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The command lines that turn a plan item into audio: a synthesiser writes a WAV at its own rate,
+/// then sox perturbs speed, tempo and pitch and resamples to 16 kHz float samples.
+enum Synthesiser {
+    /// Throws `missingTool` / `missingFestivalVoice` naming the Debian package for the first thing
+    /// the given engines need that is not installed. Festival is asked which voices it has (one start-up).
+    static func checkInstalled(engines: Set<Engine>, scratch: String) throws {
+        for engine in engines.sorted() where !Subprocess.isOnPath(engine.executable) {
+            throw CorpusError.missingTool(executable: engine.executable, package: engine.package)
+        }
+        guard Subprocess.isOnPath("sox") else { throw CorpusError.missingTool(executable: "sox", package: "sox") }
+        guard engines.contains(.festival) else { return }
+        let script = scratch + "/voices.scm", listing = scratch + "/voices.txt"
+        try "(print (voice.list))\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try Subprocess.run("festival", ["--batch", script], stdout: listing, stderr: scratch + "/voices.err")
+        let known = String(decoding: FileManager.default.contents(atPath: listing) ?? Data(), as: UTF8.self)
+            .split(whereSeparator: { " ()\n".contains($0) }).map(String.init)
+        for (voice, package) in VoiceCatalogue.festivalPackages.sorted(by: { $0.key < $1.key }) where !known.contains(voice) {
+            throw CorpusError.missingFestivalVoice(voice: voice, package: package)
+        }
+    }
+
+    /// espeak-ng or flite into `wav`. Festival items are made in batches beforehand
+    /// (`festivalScript`), since each festival process spends 0.3 s starting.
+    static func synthesise(_ item: PlanItem, to wav: String, log: String) throws {
+        switch item.engine {
+        case .espeak:
+            try Subprocess.run("espeak-ng", ["-v", item.voice, "-s", "\(item.rate)", "-p", "\(item.pitch)", "-w", wav, item.transcript],
+                               stderr: log)
+        case .flite:
+            try Subprocess.run("flite", ["-voice", item.voice, "--setf", "duration_stretch=\(item.stretch)", "-t", item.transcript, "-o", wav],
+                               stderr: log)
+        case .festival:
+            try runFestival([(item, wav)], scratch: (wav as NSString).deletingLastPathComponent, name: "retry", log: log)
+        case nil:
+            preconditionFailure("noise items are not synthesised")
+        }
+    }
+
+    /// A Scheme script that makes every `(item, wav)` in one festival process.
+    static func festivalScript(_ jobs: [(PlanItem, String)]) -> String {
+        var script = ""
+        var current = ""
+        for (item, wav) in jobs {
+            if item.voice != current {
+                script += "(voice_\(item.voice))\n"
+                current = item.voice
+            }
+            if item.voice.hasSuffix("_hts") {
+                // HTS voices ignore Duration_Stretch; hts_engine's -r is a speaking-rate factor.
+                script += "(set! hts_engine_params (append \(item.voice)::hts_engine_params (list (list \"-r\" \(1 / item.stretch)))))\n"
+            } else {
+                script += "(Parameter.set 'Duration_Stretch \(item.stretch))\n"
+            }
+            script += "(utt.save.wave (SynthText \"\(item.transcript)\") \"\(wav)\" 'riff)\n"
+        }
+        return script
+    }
+
+    static func runFestival(_ jobs: [(PlanItem, String)], scratch: String, name: String, log: String) throws {
+        let script = "\(scratch)/\(name).scm"
+        try festivalScript(jobs).write(toFile: script, atomically: true, encoding: .utf8)
+        try Subprocess.run("festival", ["--batch", script], stderr: log)
+    }
+
+    /// sox's effects for an item, with an extra tempo factor to fit a long word into 1 s.
+    static func soxEffects(_ item: PlanItem, extraTempo: Double = 1) -> [String] {
+        var effects = [String]()
+        if item.cents != 0 { effects += ["pitch", "\(item.cents)"] }
+        let tempo = item.tempo * extraTempo
+        if tempo != 1 { effects += ["tempo", "-s", "\(tempo)"] }
+        if item.speed != 1 { effects += ["speed", "\(item.speed)"] }
+        return effects + ["rate", "-h", "\(PlanItem.sampleRate)"]
+    }
+
+    /// Runs sox on `wav` and returns the result as 16 kHz mono float samples.
+    static func perturb(_ wav: String, _ item: PlanItem, extraTempo: Double = 1, scratch: String, log: String) throws -> [Float] {
+        let raw = scratch + "/perturbed.f32"
+        // Float output: no dither, so the result is a function of the input alone.
+        try Subprocess.run("sox", ["-V1", wav, "-t", "raw", "-e", "floating-point", "-b", "32", "-c", "1", raw]
+                                  + soxEffects(item, extraTempo: extraTempo), stderr: log)
+        guard let data = FileManager.default.contents(atPath: raw), data.count >= 4 else {
+            throw Subprocess.Failure(command: "sox", reason: "produced no samples")
+        }
+        var samples = [Float](repeating: 0, count: data.count / 4)
+        samples.withUnsafeMutableBytes { target in
+            data.withUnsafeBytes { source in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<target.count])) }
+        }
+        return samples
+    }
+}

@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
         .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaTestSupport"]),
-        .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),

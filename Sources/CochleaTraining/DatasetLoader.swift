@@ -2,9 +2,11 @@ import Foundation
 
 /// Reads the three dataset layouts; `load` detects which one a path holds.
 public enum DatasetLoader {
-    /// Reads `path`: a `.tsv` manifest, a Kaldi data directory (`wav.scp` + `text`), or Speech
-    /// Commands folders (which may also hold `.tsv` manifests beside the word folders, read too).
-    /// `defaultSplit` applies where the layout does not say.
+    /// Reads `path`: a `.tsv` manifest, a Kaldi data directory (`wav.scp` + `text`), Speech
+    /// Commands folders, or a folder of such datasets (like a generated corpus: `words/` in the
+    /// Speech Commands layout beside `sentences/` with train.tsv, validation.tsv and test.tsv).
+    /// A manifest without a `split` column takes its split from its name (train, validation, dev,
+    /// test, as Common Voice names them); `defaultSplit` applies where neither says.
     public static func load(_ path: String, defaultSplit: Split = .train) throws -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -14,22 +16,62 @@ public enum DatasetLoader {
             guard path.lowercased().hasSuffix(".tsv") else {
                 throw DatasetError(path: path, reason: "not a dataset: expected a .tsv manifest, a Kaldi data directory or Speech Commands folders")
             }
-            return try ManifestReader.read(path, defaultSplit: defaultSplit)
+            return try ManifestReader.read(path, defaultSplit: splitNamed(path) ?? defaultSplit)
         }
+        if let dataset = try loadFolder(path, defaultSplit: defaultSplit, depth: 0) { return dataset }
+        throw DatasetError(path: path, reason: "found no word folders with audio, no .tsv manifest and no wav.scp: not a dataset Cochlea reads")
+    }
+
+    private static func loadFolder(_ path: String, defaultSplit: Split, depth: Int) throws -> Dataset? {
         let fm = FileManager.default
         if fm.fileExists(atPath: path + "/wav.scp") || fm.fileExists(atPath: path + "/text") {
             return try KaldiDirectoryReader.read(path, defaultSplit: defaultSplit)
         }
-        var dataset = try SpeechCommandsReader.read(path, defaultSplit: defaultSplit)
-        let manifests = ((try? fm.subpathsOfDirectory(atPath: path)) ?? [])
-            .filter { $0.lowercased().hasSuffix(".tsv") }.sorted()
-        for manifest in manifests {
-            dataset.append(try ManifestReader.read((path as NSString).appendingPathComponent(manifest), defaultSplit: defaultSplit))
+        let entries = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        let manifests = entries.filter { $0.lowercased().hasSuffix(".tsv") }
+            .map { (path as NSString).appendingPathComponent($0) }.filter(ManifestReader.isManifest)
+        // Manifests named after splits come first: Common Voice keeps its audio in clips/ beside
+        // train.tsv, dev.tsv and test.tsv (and validated.tsv, a superset that would duplicate them).
+        let splitManifests = manifests.filter { splitNamed($0) != nil }
+        if !splitManifests.isEmpty { return try readManifests(splitManifests, defaultSplit: defaultSplit) }
+        let folders = entries.filter { isFolder((path as NSString).appendingPathComponent($0)) }
+        let hasWordFolders = folders.contains { !$0.hasPrefix("_") && SpeechCommandsReader.holdsAudio((path as NSString).appendingPathComponent($0)) }
+        if hasWordFolders { return try SpeechCommandsReader.read(path, defaultSplit: defaultSplit) }
+        if depth == 0 {
+            var dataset = Dataset()
+            var found = false
+            for folder in folders where !folder.hasPrefix("_") && !folder.hasPrefix(".") {
+                if let inner = try loadFolder((path as NSString).appendingPathComponent(folder), defaultSplit: defaultSplit, depth: 1) {
+                    dataset.append(inner)
+                    found = true
+                }
+            }
+            if found { return dataset }
         }
-        guard !dataset.utterances.isEmpty || !dataset.problems.isEmpty else {
-            throw DatasetError(path: path, reason: "found no word folders with audio, no .tsv manifest and no wav.scp: not a dataset Cochlea reads")
+        return manifests.isEmpty ? nil : try readManifests(manifests, defaultSplit: defaultSplit)
+    }
+
+    private static func readManifests(_ manifests: [String], defaultSplit: Split) throws -> Dataset {
+        var dataset = Dataset()
+        for manifest in manifests {
+            dataset.append(try ManifestReader.read(manifest, defaultSplit: splitNamed(manifest) ?? defaultSplit))
         }
         return dataset
+    }
+
+    /// The split a manifest's file name names, if any.
+    static func splitNamed(_ path: String) -> Split? {
+        switch ((path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased() {
+        case "train", "training": return .train
+        case "validation", "valid", "dev", "development": return .validation
+        case "test", "testing", "eval": return .test
+        default: return nil
+        }
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// Lowercase, typographic apostrophes made plain, whitespace collapsed to single spaces.
@@ -92,6 +134,13 @@ enum SpeechCommandsReader {
         return dataset
     }
 
+    /// A folder is a word folder when it holds audio files itself.
+    static func holdsAudio(_ folder: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains {
+            audioExtensions.contains(($0 as NSString).pathExtension.lowercased())
+        }
+    }
+
     private static func list(_ path: String) throws -> Set<String> {
         guard DatasetLoader.fileExists(path) else { return [] }
         return Set(try DatasetLoader.lines(path).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
@@ -102,6 +151,15 @@ enum SpeechCommandsReader {
 
 enum ManifestReader {
     static let transcriptColumns = ["transcript", "sentence", "text"]
+
+    /// Whether a .tsv found in a folder is a manifest (other TSVs, like a corpus's plan, are not).
+    static func isManifest(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
+        let header = head.split(separator: "\n").first.map { $0.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } } ?? []
+        return header.contains("path") && transcriptColumns.contains { header.contains($0) }
+    }
 
     static func read(_ path: String, defaultSplit: Split) throws -> Dataset {
         let lines = try DatasetLoader.lines(path)

@@ -1,3 +1,4 @@
+import CochleaAudio
 import CochleaCore
 import CochleaTestSupport
 import CochleaTraining
@@ -38,6 +39,25 @@ final class DatasetLoaderTests: XCTestCase {
         XCTAssertEqual(dataset.utterances[0].path, folder.path + "/go/spk1_nohash_0.wav")
         XCTAssertEqual(dataset.problems.map(\.location), [manifest + ":4", manifest + ":5"])
         XCTAssertTrue(dataset.problems[1].detail.contains("holdout"))
+    }
+
+    /// Common Voice: clips/ beside train.tsv, dev.tsv, test.tsv and validated.tsv (a superset).
+    func testCommonVoiceFolder() throws {
+        let root = folder.file("cv")
+        try FileManager.default.createDirectory(atPath: root + "/clips", withIntermediateDirectories: true)
+        for name in ["a", "b", "c"] {
+            try AudioWriter.write(TinyCorpus.tone(400, seconds: 0.3, seed: 1), sampleRate: 16_000, encoding: .wavPCM16, to: root + "/clips/\(name).wav")
+        }
+        let header = "client_id\tpath\tsentence\tup_votes\n"
+        try (header + "s1\ta.wav\tGo Left.\t2\n").write(toFile: root + "/train.tsv", atomically: true, encoding: .utf8)
+        try (header + "s2\tb.wav\tno\t2\n").write(toFile: root + "/dev.tsv", atomically: true, encoding: .utf8)
+        try (header + "s3\tc.wav\tup\t2\n").write(toFile: root + "/test.tsv", atomically: true, encoding: .utf8)
+        try (header + "s1\ta.wav\tGo Left.\t2\ns2\tb.wav\tno\t2\ns3\tc.wav\tup\t2\n").write(toFile: root + "/validated.tsv", atomically: true, encoding: .utf8)
+        let dataset = try DatasetLoader.load(root)
+        XCTAssertEqual(dataset.utterances.map(\.split), [.validation, .test, .train], "dev.tsv, test.tsv, train.tsv; validated.tsv not read")
+        XCTAssertEqual(dataset.utterances.map(\.path), [root + "/clips/b.wav", root + "/clips/c.wav", root + "/clips/a.wav"])
+        XCTAssertEqual(dataset.utterances.last?.transcript, "go left.")
+        XCTAssertEqual(dataset.utterances.last?.speaker, "s1")
     }
 
     func testManifestWithoutRequiredColumnsIsRefused() throws {
@@ -117,5 +137,25 @@ final class TrainingSetTests: XCTestCase {
         XCTAssertGreaterThan(plan.validation.count, 40)
         XCTAssertLessThan(plan.validation.count, 160)
         XCTAssertTrue(Set(plan.validation.map(\.utterance.speaker)).isDisjoint(with: Set(plan.train.map(\.utterance.speaker))))
+    }
+}
+
+/// The committed sample of the synthetic corpus reads as one dataset: words/ in the Speech
+/// Commands layout and sentences/ with train, validation and test manifests.
+final class SampleCorpusTests: XCTestCase {
+    func testSampleCorpusLoadsWithItsSplits() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("datasets/sample").path
+        let dataset = try DatasetLoader.load(root)
+        XCTAssertEqual(dataset.problems, [])
+        XCTAssertEqual(dataset.noiseFiles.count, 4)
+        let words = dataset.utterances.filter { !$0.transcript.contains(" ") }
+        XCTAssertEqual(Set(words.map(\.transcript)).count, 20)
+        XCTAssertEqual(dataset.split(.test).filter { $0.transcript.contains(" ") }.count, 5)
+        XCTAssertEqual(dataset.split(.validation).filter { $0.transcript.contains(" ") }.count, 5)
+        XCTAssertEqual(dataset.split(.train).filter { $0.transcript.contains(" ") }.count, 20)
+        XCTAssertFalse(dataset.utterances.contains { ["train", "test", "validation", "words", "sentences"].contains($0.transcript) })
+        let speakers = { (split: Split) in Set(dataset.split(split).compactMap(\.speaker)) }
+        XCTAssertTrue(speakers(.train).isDisjoint(with: speakers(.test)), "test voices never occur in training")
     }
 }

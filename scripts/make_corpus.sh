@@ -8,19 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name="${1:-full}"
 [ $# -gt 0 ] && shift
-scripts/setup.sh
-packages=(espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "cochlea: installing ${missing[*]}" >&2
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq >/dev/null
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+COCHLEA_SETUP_CORPUS=1 scripts/setup.sh
 swift build -c release --product cochlea 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" >&2 || true
 [ -x .build/release/cochlea ] || { echo "cochlea: build failed; run 'swift build -c release' to see why" >&2; exit 1; }
 exec .build/release/cochlea corpus --out "datasets/generated/$name" --overwrite "$@"

@@ -3,8 +3,11 @@
 # Sourced by scripts/cochlea.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev)
-# Tests also compare our trn files against NIST sclite, and generate a tiny synthetic corpus.
-[ "${COCHLEA_SETUP_TESTS:-0}" = 1 ] && packages+=(sctk espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox)
+synthesisers=(espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox)
+# Generating a corpus needs the synthesisers; tests also compare our trn files against NIST
+# sclite and generate a tiny synthetic corpus.
+[ "${COCHLEA_SETUP_CORPUS:-0}" = 1 ] && packages+=("${synthesisers[@]}")
+[ "${COCHLEA_SETUP_TESTS:-0}" = 1 ] && packages+=(sctk "${synthesisers[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,7 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name="${1:-full}"
 [ $# -gt 0 ] && shift
-COCHLEA_SETUP_CORPUS=1 scripts/setup.sh
-swift build -c release --product cochlea 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" >&2 || true
-[ -x .build/release/cochlea ] || { echo "cochlea: build failed; run 'swift build -c release' to see why" >&2; exit 1; }
-exec .build/release/cochlea corpus --out "datasets/generated/$name" --overwrite "$@"
+COCHLEA_SETUP_CORPUS=1 exec scripts/cochlea.sh corpus --out "datasets/generated/$name" --overwrite "$@"

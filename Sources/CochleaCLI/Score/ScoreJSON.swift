@@ -7,91 +7,107 @@ import CochleaMetrics
 enum ScoreJSON {
     static func render(_ results: ScoreResults, confusions: Int) -> String {
         let totals = results.totals
-        var top: [(String, String)] = [
-            ("reference", JSONText.string(results.reference.path)),
-            ("hypothesis", JSONText.string(results.hypothesis.path)),
-            ("reference_format", JSONText.string(results.reference.format.rawValue)),
-            ("hypothesis_format", JSONText.string(results.hypothesis.format.rawValue)),
-            ("normalization", JSONText.string(results.normalization.reportName)),
-            ("totals", JSONText.object([
-                ("utterances", "\(totals.utterances)"),
-                ("utterances_with_errors", "\(totals.utterancesWithErrors)"),
-                ("missing_hypotheses", "\(results.missingHypotheses.count)"),
-                ("reference_words", "\(totals.words.referenceLength)"),
-                ("words", counts(totals.words)),
-                ("characters", results.charactersScored ? counts(totals.characters) : "null"),
-                ("wer", JSONText.number(totals.wordErrorRate)),
-                ("cer", results.charactersScored ? JSONText.number(totals.characterErrorRate) : "null"),
-                ("ser", JSONText.number(totals.sentenceErrorRate)),
-            ])),
-            ("missing_hypotheses", JSONText.array(results.missingHypotheses.map { JSONText.string($0.id) })),
-        ]
-        if confusions > 0 && results.confusionsTallied {
-            top.append(("confusions", confusionTables(totals, limit: confusions)))
+        var json = JSONWriter(capacity: 200 * results.pairs.count)
+        json.beginObject()
+        for (key, value) in [
+            ("reference", results.reference.path), ("hypothesis", results.hypothesis.path),
+            ("reference_format", results.reference.format.rawValue), ("hypothesis_format", results.hypothesis.format.rawValue),
+            ("normalization", results.normalization.reportName),
+        ] {
+            json.newline(indent: 2); json.key(key); json.value(value)
         }
-        var text = "{\n"
-        for (key, value) in top { text += "  " + JSONText.string(key) + ": " + value + ",\n" }
-        text += "  \"utterances\": [\n"
+        json.newline(indent: 2); json.key("totals"); json.beginObject()
+        json.key("utterances"); json.value(totals.utterances)
+        json.key("utterances_with_errors"); json.value(totals.utterancesWithErrors)
+        json.key("missing_hypotheses"); json.value(results.missingHypotheses.count)
+        json.key("reference_words"); json.value(totals.words.referenceLength)
+        json.key("words"); counts(totals.words, &json)
+        json.key("characters"); if results.charactersScored { counts(totals.characters, &json) } else { json.null() }
+        json.key("wer"); json.value(totals.wordErrorRate)
+        json.key("cer"); if results.charactersScored { json.value(totals.characterErrorRate) } else { json.null() }
+        json.key("ser"); json.value(totals.sentenceErrorRate)
+        json.endObject()
+        json.newline(indent: 2); json.key("missing_hypotheses"); json.beginArray()
+        for location in results.missingHypotheses { json.value(location.id) }
+        json.endArray()
+        if confusions > 0 && results.confusionsTallied {
+            json.newline(indent: 2); json.key("confusions"); confusionTables(totals, limit: confusions, &json)
+        }
+        json.newline(indent: 2); json.key("utterances"); json.beginArray()
         let missing = results.missingIDs
         for i in results.pairs.indices {
-            text += "    " + utterance(results, i, missing: missing) + (i + 1 < results.pairs.count ? ",\n" : "\n")
+            json.newline(indent: 4)
+            utterance(results, i, missing: missing, &json)
         }
-        text += "  ]\n}"
-        return text
+        json.closingNewline(indent: 2); json.endArray()
+        json.closingNewline(indent: 0); json.endObject()
+        return json.text
     }
 
-    private static func utterance(_ results: ScoreResults, _ i: Int, missing: Set<String>) -> String {
+    private static func utterance(_ results: ScoreResults, _ i: Int, missing: Set<String>, _ json: inout JSONWriter) {
         let pair = results.pairs[i], score = results.score.utterances[i]
-        var fields: [(String, String)] = [
-            ("id", JSONText.string(pair.id)),
-            ("ref", JSONText.string(pair.reference.joined(separator: " "))),
-            ("hyp", JSONText.string(pair.hypothesis.joined(separator: " "))),
-            ("hyp_missing", missing.contains(pair.id) ? "true" : "false"),
-            ("words", counts(score.words)),
-            ("characters", results.charactersScored ? counts(score.characters) : "null"),
-            ("wer", JSONText.number(score.words.errorRate)),
-            ("cer", results.charactersScored ? JSONText.number(score.characters.errorRate) : "null"),
-        ]
-        if let alignment = results.alignments?[i] { fields.append(("alignment", steps(alignment))) }
-        return JSONText.object(fields)
+        json.beginObject()
+        json.key("id"); json.value(pair.id)
+        json.key("ref"); json.value(pair.reference.joined(separator: " "))
+        json.key("hyp"); json.value(pair.hypothesis.joined(separator: " "))
+        json.key("hyp_missing"); json.value(!missing.isEmpty && missing.contains(pair.id))
+        json.key("words"); counts(score.words, &json)
+        json.key("characters"); if results.charactersScored { counts(score.characters, &json) } else { json.null() }
+        json.key("wer"); json.value(score.words.errorRate)
+        json.key("cer"); if results.charactersScored { json.value(score.characters.errorRate) } else { json.null() }
+        if let alignment = results.alignments?[i] { json.key("alignment"); steps(alignment, &json) }
+        json.endObject()
     }
 
-    private static func counts(_ counts: EditCounts) -> String {
-        JSONText.object([
-            ("hits", "\(counts.hits)"), ("substitutions", "\(counts.substitutions)"),
-            ("deletions", "\(counts.deletions)"), ("insertions", "\(counts.insertions)"),
-        ])
+    private static func counts(_ counts: EditCounts, _ json: inout JSONWriter) {
+        json.beginObject()
+        json.key("hits"); json.value(counts.hits)
+        json.key("substitutions"); json.value(counts.substitutions)
+        json.key("deletions"); json.value(counts.deletions)
+        json.key("insertions"); json.value(counts.insertions)
+        json.endObject()
     }
 
     /// `{"op": "match"|"sub"|"del"|"ins", "ref": ..., "hyp": ...}`, without the side a step lacks.
-    private static func steps(_ alignment: Alignment) -> String {
-        JSONText.array(alignment.steps.map { step in
-            let op: String
+    private static func steps(_ alignment: Alignment, _ json: inout JSONWriter) {
+        json.beginArray()
+        for step in alignment.steps {
+            json.beginObject()
+            json.key("op")
             switch step {
-            case .match: op = "match"
-            case .substitution: op = "sub"
-            case .deletion: op = "del"
-            case .insertion: op = "ins"
+            case .match: json.value("match")
+            case .substitution: json.value("sub")
+            case .deletion: json.value("del")
+            case .insertion: json.value("ins")
             }
-            var fields = [("op", JSONText.string(op))]
-            if let token = step.referenceToken { fields.append(("ref", JSONText.string(token))) }
-            if let token = step.hypothesisToken { fields.append(("hyp", JSONText.string(token))) }
-            return JSONText.object(fields)
-        })
+            if let token = step.referenceToken { json.key("ref"); json.value(token) }
+            if let token = step.hypothesisToken { json.key("hyp"); json.value(token) }
+            json.endObject()
+        }
+        json.endArray()
     }
 
-    private static func confusionTables(_ totals: ErrorCounts, limit: Int) -> String {
-        JSONText.object([
-            ("substitutions", JSONText.array(totals.mostFrequentSubstitutions(limit: limit).map {
-                JSONText.object([("ref", JSONText.string($0.item.reference)), ("hyp", JSONText.string($0.item.hypothesis)),
-                                 ("count", "\($0.count)")])
-            })),
-            ("deletions", JSONText.array(totals.mostFrequentDeletions(limit: limit).map {
-                JSONText.object([("word", JSONText.string($0.item)), ("count", "\($0.count)")])
-            })),
-            ("insertions", JSONText.array(totals.mostFrequentInsertions(limit: limit).map {
-                JSONText.object([("word", JSONText.string($0.item)), ("count", "\($0.count)")])
-            })),
-        ])
+    private static func confusionTables(_ totals: ErrorCounts, limit: Int, _ json: inout JSONWriter) {
+        json.beginObject()
+        json.key("substitutions"); json.beginArray()
+        for ranked in totals.mostFrequentSubstitutions(limit: limit) {
+            json.beginObject()
+            json.key("ref"); json.value(ranked.item.reference)
+            json.key("hyp"); json.value(ranked.item.hypothesis)
+            json.key("count"); json.value(ranked.count)
+            json.endObject()
+        }
+        json.endArray()
+        for (key, table) in [("deletions", totals.mostFrequentDeletions(limit: limit)), ("insertions", totals.mostFrequentInsertions(limit: limit))] {
+            json.key(key); json.beginArray()
+            for ranked in table {
+                json.beginObject()
+                json.key("word"); json.value(ranked.item)
+                json.key("count"); json.value(ranked.count)
+                json.endObject()
+            }
+            json.endArray()
+        }
+        json.endObject()
     }
 }

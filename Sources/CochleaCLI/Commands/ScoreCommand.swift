@@ -95,7 +95,8 @@ struct ScoreCommand: ParsableCommand {
         // Scoring uses no BLAS; OpenBLAS's spinning workers would only compete with ours.
         BLASThreads.stopIdleWorkers()
         let wantJSON = format == .json || report != nil
-        var options: ScoringOptions = noCER ? [] : .characters
+        // TSV rows have no CER column, so without a JSON report the character alignment is skipped.
+        var options: ScoringOptions = noCER || (format == .tsv && report == nil) ? [] : .characters
         if confusions > 0 { options.insert(.confusions) }
         let results: ScoreResults
         do {

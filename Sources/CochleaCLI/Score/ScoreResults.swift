@@ -45,8 +45,8 @@ struct ScoreResults {
         return results
     }
 
-    /// Parsing the files takes longer than scoring them, so the two are read at once. When both are
-    /// bad, the reference's error is the one reported, whichever thread finished first.
+    /// Parsing the files takes about as long as scoring their words, so the two are read at once.
+    /// When both are bad, the reference's error is the one reported, whichever thread finished first.
     private static func readBoth(
         _ referencePath: String, _ hypothesisPath: String, _ normalization: TextNormalization, threads: Int
     ) throws -> (TranscriptFile, TranscriptFile) {

@@ -82,4 +82,10 @@ public enum BLASThreads {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
+
+    /// Ends OpenBLAS's idle worker threads. OpenBLAS starts them when the library is loaded, and
+    /// each spins on sched_yield for about 2^28 cycles (~0.1 s) before sleeping, taking a core from
+    /// commands that never call BLAS (`cochlea score` ran 10-25 % slower on two cores). Setting
+    /// `count` does not stop them. A later threaded BLAS call starts them again.
+    public static func stopIdleWorkers() { _ = blas_thread_shutdown_() }
 }

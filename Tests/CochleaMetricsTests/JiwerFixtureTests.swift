@@ -14,18 +14,13 @@ final class JiwerFixtureTests: XCTestCase {
     }
 
     static func loadPairs() throws -> [FixturePair] {
-        let text = try String(contentsOfFile: Fixtures.path("wer/pairs.tsv"), encoding: .utf8)
-        var pairs = [FixturePair]()
-        for (index, line) in text.split(separator: "\n").enumerated().dropFirst() {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 10 else { throw CocoaError(.fileReadCorruptFile) }
-            let n = fields[2...].map { Int($0)! }
-            pairs.append(FixturePair(
-                line: index + 1, reference: fields[0], hypothesis: fields[1],
-                words: EditCounts(hits: n[0], substitutions: n[1], deletions: n[2], insertions: n[3]),
-                characters: EditCounts(hits: n[4], substitutions: n[5], deletions: n[6], insertions: n[7])))
+        func counts(_ c: WERFixture.Counts) -> EditCounts {
+            EditCounts(hits: c.hits, substitutions: c.substitutions, deletions: c.deletions, insertions: c.insertions)
         }
-        return pairs
+        return try WERFixture.pairs().map {
+            FixturePair(line: $0.line, reference: $0.reference, hypothesis: $0.hypothesis,
+                        words: counts($0.words), characters: counts($0.characters))
+        }
     }
 
     func testEveryPairMatchesJiwer() throws {
@@ -58,10 +53,7 @@ final class JiwerFixtureTests: XCTestCase {
 
     func testCorpusRatesMatchJiwer() throws {
         let pairs = try Self.loadPairs()
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("wer/corpus.json")))) as! [String: Any]
-        let expectedWER = try XCTUnwrap(json["corpus_wer"] as? Double)
-        let expectedCER = try XCTUnwrap(json["corpus_cer"] as? Double)
+        let (expectedWER, expectedCER) = try WERFixture.corpusRates()
         for threads in [1, 2] {
             let score = Metrics.score(
                 references: pairs.map(\.reference), hypotheses: pairs.map(\.hypothesis), threads: threads)

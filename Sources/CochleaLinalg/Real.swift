@@ -80,7 +80,11 @@ extension Double: Real {
 public enum BLASThreads {
     public static var count: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        set {
+            openblas_set_num_threads(Int32(max(1, newValue)))
+            // With one thread OpenBLAS works in the caller's thread: its idle pool would only spin.
+            if newValue <= 1 { stopIdleWorkers() }
+        }
     }
 
     /// Ends OpenBLAS's idle worker threads. OpenBLAS starts them when the library is loaded, and

@@ -12,6 +12,35 @@ public enum NormalizationMode: String, Codable, CaseIterable, Sendable {
     case sliding
 }
 
+/// Frame stacking and subsampling: output frame j concatenates input frames j·stride ..< j·stride +
+/// count (the last frame repeats past the end), so a model runs at 1/stride of the frame rate and
+/// still sees every frame. [T, D] → [ceil(T / stride), D·count].
+public struct FrameStacking: Codable, Equatable, Sendable {
+    public var count: Int
+    public var stride: Int
+    public init(count: Int, stride: Int) {
+        self.count = count
+        self.stride = stride
+    }
+
+    public func apply(_ input: FeatureMatrix) -> FeatureMatrix {
+        let frames = (input.frames + stride - 1) / stride, dims = input.dims
+        var output = FeatureMatrix(frames: frames, dims: dims * count)
+        guard input.frames > 0 else { return output }
+        input.values.withUnsafeBufferPointer { x in
+            output.values.withUnsafeMutableBufferPointer { y in
+                for j in 0..<frames {
+                    for k in 0..<count {
+                        let source = min(j * stride + k, input.frames - 1)
+                        (y.baseAddress! + (j * count + k) * dims).update(from: x.baseAddress! + source * dims, count: dims)
+                    }
+                }
+            }
+        }
+        return output
+    }
+}
+
 /// Everything that turns audio into a model's input: extraction, normalisation, then deltas. A model's
 /// config stores one so that transcription computes exactly what training saw.
 public struct FeaturePipeline: Codable, Equatable, Sendable {
@@ -20,22 +49,36 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
     public var sliding: SlidingCMNOptions
     /// nil: no deltas.
     public var deltas: DeltaOptions?
+    /// nil: every frame, unstacked.
+    public var stacking: FrameStacking?
 
     public init(options: FeatureOptions = .kaldiMFCC, normalization: NormalizationMode = .none,
-                sliding: SlidingCMNOptions = SlidingCMNOptions(), deltas: DeltaOptions? = nil) {
+                sliding: SlidingCMNOptions = SlidingCMNOptions(), deltas: DeltaOptions? = nil, stacking: FrameStacking? = nil) {
         self.options = options
         self.normalization = normalization
         self.sliding = sliding
         self.deltas = deltas
+        self.stacking = stacking
     }
 
     /// Width of the pipeline's output rows.
-    public var dimension: Int { options.dimension * ((deltas?.order ?? 0) + 1) }
+    public var dimension: Int { options.dimension * ((deltas?.order ?? 0) + 1) * (stacking?.count ?? 1) }
+
+    /// Blocks of `options.dimension` columns in a row (delta orders × stacked frames), for masks
+    /// that cover the same coefficients in each.
+    public var blocks: Int { ((deltas?.order ?? 0) + 1) * (stacking?.count ?? 1) }
+
+    /// Seconds between the pipeline's output frames, and the span one of them starts with.
+    public var frameShiftSeconds: Double { options.frameShiftMs / 1000 * Double(stacking?.stride ?? 1) }
+    public var frameLengthSeconds: Double { (options.frameLengthMs + options.frameShiftMs * Double((stacking?.count ?? 1) - 1)) / 1000 }
 
     public func validate() throws {
         try options.validate()
         if let deltas, !(0...8).contains(deltas.order) || !(1...100).contains(deltas.window) {
             throw FeatureOptionsError(message: "delta order must be 0 to 8 and window 1 to 100, got \(deltas.order) and \(deltas.window)")
+        }
+        if let stacking, !(1...32).contains(stacking.count) || !(1...32).contains(stacking.stride) {
+            throw FeatureOptionsError(message: "frame stacking count and stride must be 1 to 32, got \(stacking.count) and \(stacking.stride)")
         }
         if normalization == .sliding && (sliding.window < 1 || sliding.minWindow < 0) {
             throw FeatureOptionsError(message: "sliding CMN window must be positive, got \(sliding.window)")
@@ -64,6 +107,7 @@ public final class PipelineExtractor {
         case .sliding: matrix = CMVN.sliding(matrix, options: pipeline.sliding)
         }
         if let deltas = pipeline.deltas { matrix = Deltas.apply(matrix, options: deltas) }
+        if let stacking = pipeline.stacking { matrix = stacking.apply(matrix) }
         return matrix
     }
 

@@ -45,15 +45,14 @@ public final class Recognizer {
         network = model.makeNetwork()
         network.threads = min(2, self.threads)
         extractors = try (0..<self.threads).map { _ in try PipelineExtractor(model.config.features) }
-        let options = model.config.features.options
-        decoder = GreedyDecoder(tokens: model.config.tokens, timing: FrameTiming(shift: options.frameShiftMs / 1000, length: options.frameLengthMs / 1000))
+        let features = model.config.features
+        decoder = GreedyDecoder(tokens: model.config.tokens, timing: FrameTiming(shift: features.frameShiftSeconds, length: features.frameLengthSeconds))
         BLASThreads.count = 1
     }
 
     /// Frame timing of the model's features.
     public var timing: FrameTiming {
-        let options = model.config.features.options
-        return FrameTiming(shift: options.frameShiftMs / 1000, length: options.frameLengthMs / 1000)
+        FrameTiming(shift: model.config.features.frameShiftSeconds, length: model.config.features.frameLengthSeconds)
     }
 
     /// Recognises every path, calling `emit` in input order as each chunk finishes.

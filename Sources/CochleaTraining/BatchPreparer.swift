@@ -25,7 +25,7 @@ final class BatchPreparer {
         var features = [FeatureMatrix](repeating: FeatureMatrix(frames: 0, dims: options.features.dimension), count: members.count)
         var failure: Error?
         let lock = NSLock()
-        let blocks = options.features.deltas.map { $0.order + 1 } ?? 1
+        let blocks = options.features.blocks
         try features.withUnsafeMutableBufferPointer { out in
             try Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.extractors[$0] }) { extractor, position in
                 let i = members[position]

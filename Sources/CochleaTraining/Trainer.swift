@@ -110,8 +110,8 @@ public final class Trainer {
         network.dropout = options.dropout
         let optimizer = saved?.optimizer ?? Adam<Float>(count: network.layout.count, options: AdamOptions(learningRate: options.learningRate, weightDecay: options.weightDecay))
         let step = TrainingStep(network: network, optimizer: optimizer, clipNorm: options.clipNorm, threads: options.threads)
-        let decoder = GreedyDecoder(tokens: config.tokens, timing: FrameTiming(shift: options.features.options.frameShiftMs / 1000,
-                                                                                 length: options.features.options.frameLengthMs / 1000))
+        let decoder = GreedyDecoder(tokens: config.tokens, timing: FrameTiming(shift: options.features.frameShiftSeconds,
+                                                                                 length: options.features.frameLengthSeconds))
         let mixer = options.noiseProbability > 0 && !dataset.noiseFiles.isEmpty
             ? try NoiseMixer(files: dataset.noiseFiles, sampleRate: options.features.options.sampleRate, snrRange: options.noiseSNR) : nil
         let preparer = try BatchPreparer(items: items, store: store, options: options, mixer: mixer)

@@ -104,3 +104,26 @@ final class FeaturePropertyTests: XCTestCase {
         XCTAssertThrowsError(try FeatureExtractor(options: { var o = FeatureOptions(); o.sampleRate = 0; return o }()))
     }
 }
+
+final class FrameStackingTests: XCTestCase {
+    func testStacksConsecutiveFramesAndRepeatsTheLast() {
+        let input = FeatureMatrix(frames: 5, dims: 2, values: [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5])
+        let stacked = FrameStacking(count: 3, stride: 2).apply(input)
+        XCTAssertEqual(stacked.frames, 3)
+        XCTAssertEqual(stacked.dims, 6)
+        XCTAssertEqual(stacked.values, [0, 0.5, 1, 1.5, 2, 2.5, 2, 2.5, 3, 3.5, 4, 4.5, 4, 4.5, 4, 4.5, 4, 4.5])
+        XCTAssertEqual(FrameStacking(count: 1, stride: 1).apply(input), input)
+        XCTAssertEqual(FrameStacking(count: 3, stride: 3).apply(FeatureMatrix(frames: 0, dims: 2)).frames, 0)
+    }
+
+    func testPipelineDimensionAndTiming() throws {
+        var pipeline = FeaturePipeline(options: .kaldiFbank, normalization: .meanVariance, deltas: DeltaOptions(), stacking: FrameStacking(count: 3, stride: 3))
+        XCTAssertEqual(pipeline.dimension, 23 * 3 * 3)
+        XCTAssertEqual(pipeline.frameShiftSeconds, 0.03, accuracy: 1e-12)
+        let features = try PipelineExtractor(pipeline).features(of: [Float](repeating: 0.01, count: 16_000))
+        XCTAssertEqual(features.frames, 33)
+        XCTAssertEqual(features.dims, 207)
+        pipeline.stacking = FrameStacking(count: 0, stride: 3)
+        XCTAssertThrowsError(try pipeline.validate())
+    }
+}

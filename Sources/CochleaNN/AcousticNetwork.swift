@@ -23,7 +23,7 @@ public final class AcousticNetwork<T: Real> {
 
     private var workspace: Workspace<T>?
     /// What the last forward pass saw, for backward.
-    private var last: (input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int], training: Bool)?
+    private var last: (input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int], dropout: Bool)?
 
     /// A network with PyTorch's default initialisation (every LSTM tensor uniform in ±1/√H, the
     /// output layer uniform in ±1/√(2H)), drawn from `seed`.
@@ -84,11 +84,11 @@ public final class AcousticNetwork<T: Real> {
         precondition(lengths.count == batch && lengths.allSatisfy { (0...steps).contains($0) }, "lengths must be in 0...T")
         let useDropout = training && dropout > 0
         let space = reserve(frames: steps * batch, batch: batch, dropout: useDropout)
-        last = (input, steps, batch, lengths, training)
+        last = (input, steps, batch, lengths, useDropout)
         let h = shape.hiddenSize
         lengths.withUnsafeBufferPointer { lengthPointer in
             for l in 0..<shape.layers {
-                let layerInput = space.layerInput(l, input: input)
+                let layerInput = space.layerInput(l, input: input, dropout: useDropout)
                 eachDirection { d in
                     LSTMDirection<T>.forward(
                         input: layerInput, inputWidth: shape.layerInput(l), output: space.outputs[l],
@@ -129,7 +129,7 @@ public final class AcousticNetwork<T: Real> {
                                 hiddenGradient: upstream)
         last.lengths.withUnsafeBufferPointer { lengthPointer in
             for l in stride(from: shape.layers - 1, through: 0, by: -1) {
-                let layerInput = space.layerInput(l, input: last.input)
+                let layerInput = space.layerInput(l, input: last.input, dropout: last.dropout)
                 let width = shape.layerInput(l)
                 func batchShape(_ d: Int) -> LSTMBatch {
                     LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d)
@@ -145,7 +145,7 @@ public final class AcousticNetwork<T: Real> {
                     LSTMDirection<T>.inputGradient(state: space.states[l][d], weights: weights(l, d), batch: batchShape(d),
                                                    inputWidth: width, into: target, accumulate: d == 1)
                 }
-                if l > 0, let mask = space.dropoutMasks[l - 1] {
+                if l > 0, last.dropout, let mask = space.dropoutMasks[l - 1] {
                     for i in 0..<(rows * width) { target[i] *= mask[i] }
                 }
                 swap(&upstream, &spare)

@@ -53,8 +53,11 @@ final class Workspace<T: Real> {
 
     deinit { for p in allocations { p.deallocate() } }
 
-    /// The input of layer `l` for this batch.
-    func layerInput(_ l: Int, input: UnsafePointer<T>) -> UnsafePointer<T> {
-        l == 0 ? input : UnsafePointer(droppedOutputs[l - 1] ?? outputs[l - 1])
+    /// The input of layer `l` for this batch: the layer below's outputs, after dropout when this
+    /// pass applies it. (The dropout buffers outlive the pass that filled them, so whether this
+    /// pass used them must be said, not inferred from their existence.)
+    func layerInput(_ l: Int, input: UnsafePointer<T>, dropout: Bool) -> UnsafePointer<T> {
+        guard l > 0 else { return input }
+        return UnsafePointer(dropout ? droppedOutputs[l - 1]! : outputs[l - 1])
     }
 }

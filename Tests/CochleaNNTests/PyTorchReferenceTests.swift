@@ -127,3 +127,22 @@ final class NetworkPropertyTests: XCTestCase {
         XCTAssertEqual(lp[0..<4].map { exp(Double($0)) }.reduce(0, +), 1, accuracy: 1e-5)
     }
 }
+
+final class DropoutStateTests: XCTestCase {
+    /// A forward pass without dropout right after a training pass with it must not read the
+    /// training pass's dropped activations (it did once: validation WER rose while training loss fell).
+    func testInferenceAfterTrainingIgnoresTheDropoutBuffers() {
+        let shape = NetworkShape(inputSize: 4, hiddenSize: 6, layers: 3, classes: 5)
+        let trained = AcousticNetwork<Float>(shape: shape, seed: 2)
+        trained.dropout = 0.5
+        var random = SeededRandom(seed: 1)
+        let x = (0..<(7 * 2 * 4)).map { _ in Float(random.nextGaussian()) }
+        x.withUnsafeBufferPointer { input in
+            _ = trained.forward(input: input.baseAddress!, steps: 7, batch: 2, lengths: [7, 5], training: true, dropoutSeed: 9)
+            let afterTraining = Array(UnsafeBufferPointer(start: trained.forward(input: input.baseAddress!, steps: 7, batch: 2, lengths: [7, 5]), count: 70))
+            let fresh = AcousticNetwork<Float>(shape: shape, parameters: trained.parameterValues)
+            let clean = Array(UnsafeBufferPointer(start: fresh.forward(input: input.baseAddress!, steps: 7, batch: 2, lengths: [7, 5]), count: 70))
+            XCTAssertEqual(afterTraining, clean)
+        }
+    }
+}

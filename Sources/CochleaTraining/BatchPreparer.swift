@@ -3,9 +3,10 @@ import CochleaCore
 import CochleaFeatures
 import Foundation
 
-/// Builds a training batch: cached features, or, for the utterances chosen for noise this epoch,
-/// features recomputed from the audio mixed with background noise; then SpecAugment masks. Every
-/// random choice comes from (seed, epoch, batch, position), so a resumed run repeats it exactly.
+/// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation
+/// or noise this epoch, features recomputed from the audio resampled and mixed with background
+/// noise; then SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
+/// so a resumed run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
     let store: FeatureStore
@@ -32,11 +33,19 @@ final class BatchPreparer {
                 var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(position))
                 do {
                     var matrix = try store.features(i)
-                    if let mixer, random.nextUnitDouble() < options.noiseProbability {
-                        let audio = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: options.features.options.sampleRate)
-                        let noisy = extractor.features(of: mixer.mix(audio.samples, random: &random))
-                        // Resampling can shift the frame count by one; keep the cached length.
-                        if noisy.frames == matrix.frames { matrix = noisy }
+                    let range = options.speedRange
+                    let speed = random.nextUnitDouble() < options.speedProbability
+                        ? range.lowerBound + random.nextUnitDouble() * (range.upperBound - range.lowerBound) : 1
+                    let noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
+                    if speed != 1 || noise {
+                        let rate = options.features.options.sampleRate
+                        var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
+                        // Played at `speed` times its rate: slower and lower for speed < 1.
+                        if speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / speed).rounded()), to: rate) }
+                        if noise, let mixer { samples = mixer.mix(samples, random: &random) }
+                        let perturbed = extractor.features(of: samples)
+                        let needed = items[i].target.count + zip(items[i].target, items[i].target.dropFirst()).filter { $0 == $1 }.count
+                        if perturbed.frames >= needed { matrix = perturbed }
                     }
                     options.specAugment.apply(to: &matrix, blocks: blocks, random: &random)
                     out[position] = matrix

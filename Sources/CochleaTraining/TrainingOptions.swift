@@ -30,6 +30,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var specAugment = SpecAugmentOptions()
     /// Share of training utterances mixed with background noise each epoch (needs noise files).
     public var noiseProbability = 0.5
+    /// Share of training utterances resampled each epoch by a random factor in `speedRange`, which
+    /// changes tempo, pitch and formants together (Kaldi's speed perturbation, drawn anew every
+    /// epoch). Reaching 1.25 makes the men's voices the corpus has sound closer to women's and
+    /// children's vocal tracts, which it lacks.
+    public var speedProbability = 0.6
+    public var speedRange: ClosedRange<Double> = 0.85...1.25
     public var noiseSNR: ClosedRange<Double> = 5...30
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
@@ -50,6 +56,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard (0..<1).contains(dropout) else { throw fail("dropout must be in [0, 1), got \(dropout)") }
         guard clipNorm >= 0 else { throw fail("clip norm must be 0 or positive, got \(clipNorm)") }
         guard (0...1).contains(noiseProbability) else { throw fail("noise probability must be in [0, 1], got \(noiseProbability)") }
+        guard (0...1).contains(speedProbability) else { throw fail("speed perturbation probability must be in [0, 1], got \(speedProbability)") }
+        guard speedRange.lowerBound >= 0.5, speedRange.upperBound <= 2 else {
+            throw fail("speed perturbation factors must lie in 0.5...2, got \(speedRange)")
+        }
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

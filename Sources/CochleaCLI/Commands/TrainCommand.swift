@@ -79,6 +79,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "SpecAugment time masks per utterance (0: none).") var timeMasks = SpecAugmentOptions().timeMasks
     @Option(help: "Share of training utterances mixed with _background_noise_ each epoch.") var noise = TrainingOptions().noiseProbability
     @Option(help: "Lowest and highest noise SNR in dB, e.g. 5:30.") var noiseSnr = "5:30"
+    @Option(help: "Share of training utterances speed-perturbed each epoch (resampled: tempo, pitch and formants).")
+    var speedPerturbation = TrainingOptions().speedProbability
+    @Option(help: "Lowest and highest speed factor, e.g. 0.85:1.25.") var speedRange = "0.85:1.25"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -107,6 +110,10 @@ struct TrainCommand: ParsableCommand {
         o.specAugment.frequencyMasks = frequencyMasks
         o.specAugment.timeMasks = timeMasks
         o.noiseProbability = noise
+        o.speedProbability = speedPerturbation
+        let speeds = speedRange.split(separator: ":").compactMap { Double($0) }
+        guard speeds.count == 2, speeds[0] <= speeds[1] else { throw ValidationError("--speed-range takes LOW:HIGH, e.g. 0.85:1.25") }
+        o.speedRange = speeds[0]...speeds[1]
         let bounds = noiseSnr.split(separator: ":").compactMap { Double($0) }
         guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--noise-snr takes LOW:HIGH in dB, e.g. 5:30") }
         o.noiseSNR = bounds[0]...bounds[1]

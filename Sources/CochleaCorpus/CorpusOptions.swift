@@ -41,6 +41,14 @@ public struct CorpusOptions: Equatable, Sendable {
     public var speedFactors = [0.9, 1.0, 1.1]
     /// sox `tempo -s`: duration only.
     public var tempo = 0.88...1.12
+    /// Share of recorded-voice clips turned towards a shorter vocal tract: sox `speed` by one of
+    /// `raisedVoiceFactors` (formants and pitch up together), the duration restored with `tempo`,
+    /// then the pitch raised further by `raisedPitchCents`. Five of the six recorded voices are
+    /// men's; the people the model will hear are not (a model trained without this fell apart on
+    /// the one woman's voice, slt).
+    public var raisedVoiceShare = 0.5
+    public var raisedVoiceFactors = [1.12, 1.16, 1.2, 1.25]
+    public var raisedPitchCents = 200.0...700.0
     /// Peak level of the finished clip in dBFS.
     public var peakLevel = -15.0 ... -1.0
     /// Share of clips with audible noise; the rest get only a faint floor so none is digital silence.

@@ -89,6 +89,11 @@ struct Planner {
         }
         item.speed = options.speedFactors[Int(random.next() % UInt64(options.speedFactors.count))]
         item.tempo = quantized(uniform(options.tempo), 1000)
+        if renderer.engine != .espeak && random.nextUnitDouble() < options.raisedVoiceShare {
+            item.speed = options.raisedVoiceFactors[Int(random.next() % UInt64(options.raisedVoiceFactors.count))]
+            item.tempo = quantized(item.tempo / item.speed, 1000)
+            item.cents = Int(uniform(options.raisedPitchCents).rounded())
+        }
         item.level = quantized(uniform(options.peakLevel), 100)
         if random.nextUnitDouble() < options.noisyShare {
             item.noise = [NoiseKind.white, .pink, .brown][Int(random.next() % 3)]

@@ -80,11 +80,22 @@ final class PlanTests: XCTestCase {
                           "babble must not say a keyword: \(item.transcript)")
             XCTAssertEqual(item.split, .train)
         }
+        var raised = 0
         for item in plan.items where item.engine != nil && item.part != .babble {
-            XCTAssertTrue(options.speedFactors.contains(item.speed))
-            XCTAssertTrue(options.tempo.contains(item.tempo) && options.peakLevel.contains(item.level))
+            if options.raisedVoiceFactors.contains(item.speed) && !options.speedFactors.contains(item.speed) {
+                // A raised recorded voice: its tempo undoes the speed change, its pitch goes up.
+                raised += 1
+                XCTAssertNotEqual(item.engine, .espeak)
+                XCTAssertEqual(item.tempo * item.speed, 1, accuracy: 0.15)
+                XCTAssertTrue(options.raisedPitchCents.contains(Double(item.cents)))
+            } else {
+                XCTAssertTrue(options.speedFactors.contains(item.speed))
+                XCTAssertTrue(options.tempo.contains(item.tempo))
+            }
+            XCTAssertTrue(options.peakLevel.contains(item.level))
             XCTAssertTrue(item.noise == .floor ? options.floorSNR.contains(item.snr) : options.snr.contains(item.snr) || item.part == .babble)
         }
+        XCTAssertGreaterThan(raised, 0, "some recorded-voice clips are raised towards shorter vocal tracts")
     }
 
     func testFamiliesShareClipsEvenly() throws {

@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
-        .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),

@@ -18,13 +18,6 @@ public struct Recognition {
     public var logProbs: [Float]?
 }
 
-/// How log-probabilities become text.
-public protocol TranscriptDecoder {
-    func decode(_ logProbs: LogProbabilities) -> Transcript
-}
-
-extension GreedyDecoder: TranscriptDecoder {}
-
 /// Audio files → features → network → decoding, in batches of similar length, reading only one
 /// chunk of files at a time so that memory stays flat however many files there are.
 public final class Recognizer {

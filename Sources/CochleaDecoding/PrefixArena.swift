@@ -1,0 +1,174 @@
+import Foundation
+
+/// ln(e^a + e^b) in Float, with ln(1 + e^−d) read from a table (d in [0, 16) in steps of 1/64,
+/// linear interpolation, error below 4e-6); beyond 16 the smaller term is under Float's resolution
+/// of the larger for any score a search reaches, and is dropped. −∞ is the additive identity.
+@usableFromInline
+enum LogAddExp {
+    static let steps: Float = 64
+    static let limit: Float = 16
+    /// ln(1 + e^(−i/64)) for i in 0...1025 (one spare entry for the interpolation).
+    static let table: UnsafeMutablePointer<Float> = {
+        let count = Int(limit * steps) + 2
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        for i in 0..<count { p[i] = Float(log1p(exp(-Double(i) / Double(steps)))) }
+        return p
+    }()
+
+    @inline(__always)
+    static func add(_ a: Float, _ b: Float, _ table: UnsafeMutablePointer<Float>) -> Float {
+        let high = a > b ? a : b
+        let d = high - (a > b ? b : a)  // ≥ 0, +∞ (or NaN) when the smaller is −∞
+        guard d < limit else { return high }
+        let x = d * steps
+        let i = Int(x)
+        let f = x - Float(i)
+        return high + table[i] + f * (table[i + 1] - table[i])
+    }
+}
+
+/// Every prefix a beam search has reached, as a trie of nodes with integer ids (node 0: the empty
+/// prefix). A node is created once per (parent, token) and then found through `children`, so two
+/// hypotheses with the same prefix always share one id and the search never compares strings.
+/// Per node it keeps what the word-level scorers need: the place in the word trie (lexicon or the
+/// language model's vocabulary), in the hotword trie, the language-model state at the last word
+/// boundary, and `extra`, the prefix's non-acoustic score.
+struct PrefixArena {
+    var parent: [Int32] = [], token: [Int32] = []
+    /// Word-trie node of the word being spelt (−1: outside the trie).
+    var word: [Int32] = []
+    /// Hotword-trie node of the word being spelt (−1: matches no hotword).
+    var hot: [Int32] = []
+    /// Language-model state after the last finished word.
+    var lm: [Int32] = []
+    /// α·ln P_LM + β per word + hotword bonuses (provisional included) of the whole prefix.
+    var extra: [Float] = []
+    /// The provisional hotword bonus inside `extra`, to be replaced when the word ends.
+    var hotBonus: [Float] = []
+    /// Change of `extra` if the word being spelt ends here (NaN: not computed yet; −∞: it may not
+    /// end here), and the language-model state after it.
+    var endDelta: [Float] = [], endLM: [Int32] = []
+    /// Beam membership: `slot[n]` is n's place in the current beam when `mark[n] == stamp`.
+    var mark: [UInt32] = [], slot: [Int32] = []
+    var children = ChildTable()
+
+    var count: Int { parent.count }
+
+    mutating func reset(lmState: Int32, rootWord: Int32, rootHot: Int32) {
+        parent.removeAll(keepingCapacity: true)
+        token.removeAll(keepingCapacity: true)
+        word.removeAll(keepingCapacity: true)
+        hot.removeAll(keepingCapacity: true)
+        lm.removeAll(keepingCapacity: true)
+        extra.removeAll(keepingCapacity: true)
+        hotBonus.removeAll(keepingCapacity: true)
+        endDelta.removeAll(keepingCapacity: true)
+        endLM.removeAll(keepingCapacity: true)
+        mark.removeAll(keepingCapacity: true)
+        slot.removeAll(keepingCapacity: true)
+        children.removeAll()
+        _ = append(parent: -1, token: -1, word: rootWord, hot: rootHot, lm: lmState, extra: 0, hotBonus: 0)
+    }
+
+    mutating func append(parent p: Int32, token t: Int32, word w: Int32, hot h: Int32, lm l: Int32, extra e: Float, hotBonus b: Float) -> Int32 {
+        let id = Int32(count)
+        parent.append(p)
+        token.append(t)
+        word.append(w)
+        hot.append(h)
+        lm.append(l)
+        extra.append(e)
+        hotBonus.append(b)
+        endDelta.append(.nan)
+        endLM.append(l)
+        mark.append(0)
+        slot.append(0)
+        if p >= 0 { children.insert(parent: p, token: t, child: id) }
+        return id
+    }
+}
+
+/// (parent node, token) → child node, open addressing with linear probing; doubles at half load.
+struct ChildTable {
+    private var keys = [UInt64](repeating: .max, count: 1024)
+    private var values = [Int32](repeating: -1, count: 1024)
+    private var used = 0
+
+    mutating func removeAll() {
+        if used > 0 {
+            for i in keys.indices { keys[i] = .max }
+        }
+        used = 0
+    }
+
+    @inline(__always)
+    private static func key(_ parent: Int32, _ token: Int32) -> UInt64 { UInt64(UInt32(bitPattern: parent)) << 32 | UInt64(UInt32(bitPattern: token)) }
+
+    @inline(__always)
+    func find(parent: Int32, token: Int32) -> Int32 {
+        let key = Self.key(parent, token), mask = keys.count - 1
+        var i = NGramTable.slot(key) & mask
+        while true {
+            if keys[i] == key { return values[i] }
+            if keys[i] == .max { return -1 }
+            i = (i + 1) & mask
+        }
+    }
+
+    mutating func insert(parent: Int32, token: Int32, child: Int32) {
+        if (used + 1) * 2 > keys.count { grow() }
+        let key = Self.key(parent, token), mask = keys.count - 1
+        var i = NGramTable.slot(key) & mask
+        while keys[i] != .max { i = (i + 1) & mask }
+        keys[i] = key
+        values[i] = child
+        used += 1
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = [UInt64](repeating: .max, count: oldKeys.count * 2)
+        values = [Int32](repeating: -1, count: oldKeys.count * 2)
+        let mask = keys.count - 1
+        for (key, value) in zip(oldKeys, oldValues) where key != .max {
+            var i = NGramTable.slot(key) & mask
+            while keys[i] != .max { i = (i + 1) & mask }
+            keys[i] = key
+            values[i] = value
+        }
+    }
+}
+
+/// When the characters of a path were emitted, as a linked list shared between hypotheses: a
+/// record per emitted character holds its first frame and the last frame of the character before
+/// it (the last frame of a hypothesis's own final character travels with the hypothesis). Record 0
+/// is the empty path. Merged hypotheses keep the record of the more probable contribution.
+struct EmissionRecords {
+    var previous: [Int32] = [], first: [Int32] = [], previousLast: [Int32] = []
+
+    mutating func reset() {
+        previous.removeAll(keepingCapacity: true)
+        first.removeAll(keepingCapacity: true)
+        previousLast.removeAll(keepingCapacity: true)
+        _ = append(previous: -1, first: -1, previousLast: -1)
+    }
+
+    mutating func append(previous p: Int32, first f: Int32, previousLast l: Int32) -> Int32 {
+        previous.append(p)
+        first.append(f)
+        previousLast.append(l)
+        return Int32(previous.count - 1)
+    }
+
+    /// (first, last) frame per character of the path ending in `record`, oldest first.
+    func frames(of record: Int32, last: Int32) -> [(first: Int, last: Int)] {
+        var result = [(first: Int, last: Int)]()
+        var r = record, end = last
+        while r > 0 {
+            result.append((Int(first[Int(r)]), Int(end)))
+            end = previousLast[Int(r)]
+            r = previous[Int(r)]
+        }
+        return result.reversed()
+    }
+}

@@ -53,8 +53,13 @@ extension BeamSearchDecoder {
     static func words(_ text: String) -> String { text.split(separator: " ").joined(separator: " ") }
 
     /// Words with times and confidences for a hypothesis, as `GreedyDecoder` reports them: a
-    /// token's posterior is its largest over the frames where the winning path emitted it. Words
-    /// below `unknownThreshold` become "<unk>".
+    /// token's posterior is its largest over the frames where the winning path emitted it.
+    ///
+    /// With `unknownThreshold`, rejection is per word: a word below the threshold becomes "<unk>".
+    /// And with a lexicon, an empty result while greedy decoding hears a word at or above the
+    /// threshold (speech that no allowed word explains, where dropping it scored better than
+    /// forcing a word onto it) becomes one "<unk>" spanning greedy's words, with the confidence of
+    /// greedy's surest word.
     public func transcript(of hypothesis: BeamHypothesis, logProbs: LogProbabilities) -> Transcript {
         var emitted = [(token: Int, first: Int, last: Int, logProb: Double)]()
         for (token, span) in zip(hypothesis.tokens, hypothesis.frames) {
@@ -67,6 +72,12 @@ extension BeamSearchDecoder {
         if let threshold = options.unknownThreshold {
             for i in transcript.words.indices where transcript.words[i].confidence < threshold {
                 transcript.words[i].word = Self.unknownWord
+            }
+            if transcript.words.isEmpty, lexicon != nil {
+                let heard = GreedyDecoder(tokens: spelling.tokens, timing: timing).decode(logProbs).words
+                if let first = heard.first, let last = heard.last, let surest = heard.map(\.confidence).max(), surest >= threshold {
+                    transcript.words = [DecodedWord(word: Self.unknownWord, start: first.start, end: last.end, confidence: surest)]
+                }
             }
             transcript.text = transcript.words.map(\.word).joined(separator: " ")
         }

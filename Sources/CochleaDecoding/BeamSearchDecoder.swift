@@ -8,8 +8,9 @@ import Foundation
 /// hypothesis are summed (log-add-exp), so scores are labelling probabilities, not best paths.
 /// Because the hypotheses are grouped by prefix node, every merge is known before scoring (a
 /// prefix's two hypotheses, and a child prefix already in the beam), and the candidates are
-/// ranked in a bounded min-heap with no hashing; tokens are visited in falling probability so that
-/// a prefix's remaining extensions are skipped once they cannot enter the heap. Only the K winners
+/// selected (a floor raised by quickselect every K candidates) with no hashing; tokens are visited
+/// in falling probability so that a prefix's remaining extensions are skipped once they fall below
+/// the floor. Only the K winners
 /// touch the prefix trie. Buffers are kept between calls: after the first utterance of a given
 /// length, decoding allocates nothing per frame.
 ///
@@ -126,8 +127,8 @@ public final class BeamSearchDecoder: TranscriptDecoder {
         records.reset()
         work.prepare(beam: options.beamWidth, classes: classes)
         work.stamp &+= 1
-        arena.mark[0] = work.stamp
-        arena.slot[0] = 0
+        arena.nodes[0].mark = work.stamp
+        arena.nodes[0].slot = 0
         let table = LogAddExp.table
         for t in 0..<logProbs.frames {
             step(frame: t, row: logProbs.row(t), arena: &arena, records: &records, work: &work, table: table)
@@ -139,12 +140,12 @@ public final class BeamSearchDecoder: TranscriptDecoder {
     @inline(__always)
     func endDelta(_ node: Int32, _ arena: inout PrefixArena) -> Float {
         let n = Int(node)
-        let cached = arena.endDelta[n]
+        let cached = arena.nodes[n].endDelta
         if !cached.isNaN { return cached }
         var delta: Float = 0
-        var next = arena.lm[n]
-        if node != 0 && arena.token[n] != separator {
-            let w = arena.word[n]
+        var next = arena.nodes[n].lm
+        if node != 0 && arena.nodes[n].token != separator {
+            let w = arena.nodes[n].word
             let wordID = w >= 0 ? words!.wordAt[Int(w)] : -1
             if lexicon != nil && wordID < 0 {
                 delta = -.infinity
@@ -152,18 +153,18 @@ public final class BeamSearchDecoder: TranscriptDecoder {
                 delta = options.wordBonus
                 if let languageModel {
                     let id = wordID >= 0 ? lmWord[Int(wordID)] : -1
-                    let (log10, state) = languageModel.score(state: arena.lm[n], word: id >= 0 ? id : nil)
+                    let (log10, state) = languageModel.score(state: arena.nodes[n].lm, word: id >= 0 ? id : nil)
                     delta += lmScale * log10
                     next = state
                 }
                 if let hotwords {
-                    let h = arena.hot[n]
-                    delta += (h >= 0 ? hotwords.final[Int(h)] : 0) - arena.hotBonus[n]
+                    let h = arena.nodes[n].hot
+                    delta += (h >= 0 ? hotwords.final[Int(h)] : 0) - arena.nodes[n].hotBonus
                 }
             }
         }
-        arena.endDelta[n] = delta
-        arena.endLM[n] = next
+        arena.nodes[n].endDelta = delta
+        arena.nodes[n].endLM = next
         return delta
     }
 
@@ -176,14 +177,14 @@ public final class BeamSearchDecoder: TranscriptDecoder {
         if c == separator {
             let delta = endDelta(parent, &arena)
             return arena.append(parent: parent, token: c, word: words == nil ? -1 : 0, hot: hotwords == nil ? -1 : 0,
-                                lm: arena.endLM[p], extra: arena.extra[p] + delta, hotBonus: 0)
+                                lm: arena.nodes[p].endLM, extra: arena.nodes[p].extra + delta, hotBonus: 0)
         }
-        let w = arena.word[p]
+        let w = arena.nodes[p].word
         let word = w >= 0 && words != nil ? words!.child(w, c) : -1
-        let h = arena.hot[p]
+        let h = arena.nodes[p].hot
         let hot = h >= 0 ? hotChild[Int(h) * classes + Int(c)] : -1
         let bonus = hot >= 0 ? hotwords!.provisional[Int(hot)] : 0
-        return arena.append(parent: parent, token: c, word: word, hot: hot, lm: arena.lm[p],
-                            extra: arena.extra[p] + bonus - arena.hotBonus[p], hotBonus: bonus)
+        return arena.append(parent: parent, token: c, word: word, hot: hot, lm: arena.nodes[p].lm,
+                            extra: arena.nodes[p].extra + bonus - arena.nodes[p].hotBonus, hotBonus: bonus)
     }
 }

@@ -9,14 +9,14 @@ extension BeamSearchDecoder {
         for s in 0..<beam.count {
             let node = beam.node[s], b = beam.blank[s], nb = beam.nonBlank[s]
             let acoustic = LogAddExp.add(b, nb, table)
-            var total = acoustic + arena.extra[Int(node)]
+            var total = acoustic + arena.nodes[Int(node)].extra
             if scoresWords {
                 let delta = endDelta(node, &arena)
                 guard delta > -.infinity else { continue }  // a lexicon word left unfinished
                 total += delta
             }
             if let languageModel, let end = languageModel.endID {
-                total += lmScale * languageModel.score(state: arena.endLM[Int(node)], word: end).log10
+                total += lmScale * languageModel.score(state: arena.nodes[Int(node)].endLM, word: end).log10
             }
             finals.append((total, acoustic, node, b >= nb ? beam.blankRecord[s] : beam.nonBlankRecord[s],
                            b >= nb ? beam.blankLast[s] : beam.nonBlankLast[s]))
@@ -26,8 +26,8 @@ extension BeamSearchDecoder {
         for final in finals {
             var tokens = [Int](), node = final.node
             while node != 0 {
-                tokens.append(Int(arena.token[Int(node)]))
-                node = arena.parent[Int(node)]
+                tokens.append(Int(arena.nodes[Int(node)].token))
+                node = arena.nodes[Int(node)].parent
             }
             tokens.reverse()
             // "a b" and "a  b" are different labellings but the same words: list the better once.

@@ -37,7 +37,14 @@ struct Workspace {
     var skip = [Bool](), skipped = [Int]()
     /// Tokens that may extend at this frame: `order[0..<ordered]`, most probable first, and a flag per token.
     var order = [Int32](), ordered = 0, allowed = [Bool]()
-    var heap = [Candidate]()
+    /// Per slot: the best total any of its extensions could reach (before the token's probability).
+    var bound = [Float]()
+    /// Candidates above `floorValue`, collected unordered; when 2K have piled up, a selection keeps
+    /// the best K and raises the floor to the K-th best. Cheaper than a heap: an append per
+    /// candidate and, per K candidates, one linear-time selection.
+    var candidates = [Candidate](), count = 0, floorValue = -Float.infinity
+    /// Scratch for `keepBest`.
+    var totals = [Float]()
     var stamp: UInt32 = 0
 
     mutating func prepare(beam k: Int, classes c: Int) {
@@ -53,10 +60,13 @@ struct Workspace {
             skip = Array(repeating: false, count: k * c)
             order = Array(repeating: 0, count: c)
             allowed = Array(repeating: false, count: c)
-            heap.reserveCapacity(k)
+            bound = base
+            candidates = Array(repeating: Candidate(total: 0, acoustic: 0, slot: 0, kind: 0, record: 0, last: 0), count: 2 * k)
+            totals = Array(repeating: 0, count: 2 * k)
             skipped.reserveCapacity(k)
         }
-        heap.removeAll(keepingCapacity: true)
+        count = 0
+        floorValue = -.infinity
         current.count = 1
         current.node[0] = 0
         current.blank[0] = 0
@@ -85,36 +95,69 @@ struct Workspace {
         for i in 0..<n { allowed[Int(order[i])] = true }
     }
 
-    /// Keeps the best `capacity` candidates in a min-heap on `total`.
+    /// Keeps `candidate` if it can still be among the best `capacity`.
     @inline(__always)
     mutating func offer(_ candidate: Candidate, capacity: Int) {
-        if heap.count < capacity {
-            heap.append(candidate)
-            var i = heap.count - 1
-            while i > 0 {
-                let up = (i - 1) / 2
-                guard heap[up].total > heap[i].total else { break }
-                heap.swapAt(up, i)
-                i = up
-            }
-        } else if candidate.total > heap[0].total {
-            heap[0] = candidate
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var smallest = i
-                if l < heap.count && heap[l].total < heap[smallest].total { smallest = l }
-                if r < heap.count && heap[r].total < heap[smallest].total { smallest = r }
-                guard smallest != i else { break }
-                heap.swapAt(smallest, i)
-                i = smallest
-            }
-        }
+        guard candidate.total > floorValue else { return }
+        candidates[count] = candidate
+        count += 1
+        if count == 2 * capacity { floorValue = keepBest(capacity) }
     }
 
-    /// The score a candidate must beat to enter the heap.
+    /// Keeps the `k` best of `candidates[0..<count]` (in their order) and returns the k-th best
+    /// total. The k-th best is found by quickselect on a copy of the totals (4-byte moves), then
+    /// one pass keeps the candidates above it and enough of those equal to it.
+    mutating func keepBest(_ k: Int) -> Float {
+        guard count > k else {
+            var kth = Float.infinity
+            for i in 0..<count where candidates[i].total < kth { kth = candidates[i].total }
+            return kth
+        }
+        for i in 0..<count { totals[i] = candidates[i].total }
+        let kth = totals.withUnsafeMutableBufferPointer { Self.select(k - 1, in: $0.baseAddress!, count: count) }
+        var above = 0
+        for i in 0..<count where candidates[i].total > kth { above += 1 }
+        var equal = k - above, kept = 0
+        for i in 0..<count {
+            let t = candidates[i].total
+            guard t > kth || (t == kth && equal > 0) else { continue }
+            if t == kth { equal -= 1 }
+            candidates[kept] = candidates[i]
+            kept += 1
+        }
+        count = kept
+        return kth
+    }
+
+    /// The value that would stand at `index` if `values[0..<count]` were sorted in falling order
+    /// (quickselect with median-of-three pivots; reorders `values`).
+    static func select(_ index: Int, in values: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        var low = 0, high = count - 1
+        while low < high {
+            let a = values[low], b = values[(low + high) / 2], c = values[high]
+            let pivot = max(min(a, b), min(max(a, b), c))
+            var i = low, j = high
+            while i <= j {
+                while values[i] > pivot { i += 1 }
+                while values[j] < pivot { j -= 1 }
+                if i <= j {
+                    let held = values[i]
+                    values[i] = values[j]
+                    values[j] = held
+                    i += 1
+                    j -= 1
+                }
+            }
+            // [low ... j] ≥ pivot ≥ [i ... high]; between them, equal to the pivot.
+            if index <= j { high = j } else if index >= i { low = i } else { return pivot }
+        }
+        return values[index]
+    }
+
+    /// The score a candidate must beat to be kept.
     @inline(__always)
-    func floor(_ capacity: Int) -> Float { heap.count < capacity ? -.infinity : heap[0].total }
+    func floor(_ capacity: Int) -> Float { floorValue }
+
 }
 
 extension BeamSearchDecoder {
@@ -133,12 +176,12 @@ extension BeamSearchDecoder {
         }
         for s in 0..<n {
             let m = Int(work.current.node[s])
-            guard m != 0, arena.mark[Int(arena.parent[m])] == work.stamp else { continue }
-            let p = Int(arena.parent[m]), c = Int(arena.token[m]), from = Int(arena.slot[p])
+            guard m != 0, arena.nodes[Int(arena.nodes[m].parent)].mark == work.stamp else { continue }
+            let p = Int(arena.nodes[m].parent), c = Int(arena.nodes[m].token), from = Int(arena.nodes[p].slot)
             guard work.allowed[c] else { continue }
             work.skip[from * C + c] = true
             work.skipped.append(from * C + c)
-            if c == Int(arena.token[p]) {  // a repeated token needs a blank between: only the blank-ending hypothesis
+            if c == Int(arena.nodes[p].token) {  // a repeated token needs a blank between: only the blank-ending hypothesis
                 work.entered[s] = work.current.blank[from] + row[c]
                 work.enteredRecord[s] = work.current.blankRecord[from]
                 work.enteredLast[s] = work.current.blankLast[from]
@@ -150,12 +193,12 @@ extension BeamSearchDecoder {
         }
         // Staying: blank, or the last token again (merged with the entry from the parent).
         for s in 0..<n {
-            let node = Int(work.current.node[s]), extra = arena.extra[node]
+            let node = Int(work.current.node[s]), extra = arena.nodes[node].extra
             let stay = work.base[s] + row[0]
             work.offer(Candidate(total: stay + extra, acoustic: stay, slot: Int32(s), kind: -1,
                                  record: work.baseRecord[s], last: work.baseLast[s]), capacity: K)
             guard node != 0 else { continue }
-            let repeated = work.current.nonBlank[s] + row[Int(arena.token[node])], entered = work.entered[s]
+            let repeated = work.current.nonBlank[s] + row[Int(arena.nodes[node].token)], entered = work.entered[s]
             let acoustic = LogAddExp.add(repeated, entered, table)
             guard acoustic > -.infinity else { continue }
             let candidate = repeated >= entered
@@ -163,9 +206,14 @@ extension BeamSearchDecoder {
                 : Candidate(total: acoustic + extra, acoustic: acoustic, slot: Int32(s), kind: -3, record: work.enteredRecord[s], last: work.enteredLast[s])
             work.offer(candidate, capacity: K)
         }
-        // Extending by a new token.
+        // Extending by a new token. Once the floor is set, most extensions of weaker prefixes are never scored.
+        let rowMax = work.ordered > 0 ? row[Int(work.order[0])] : -Float.infinity
         for s in 0..<n {
-            let node = Int32(work.current.node[s]), extra = arena.extra[Int(node)], last = arena.token[Int(node)]
+            let h = arena.nodes[Int(work.current.node[s])].hot
+            work.bound[s] = work.base[s] + arena.nodes[Int(work.current.node[s])].extra + (h >= 0 ? hotGain[Int(h)] : 0)
+            // Without word scores (whose separator term can be positive) nothing of this prefix can enter.
+            if !scoresWords && work.bound[s] + rowMax <= work.floor(K) { continue }
+            let node = Int32(work.current.node[s]), extra = arena.nodes[Int(node)].extra, last = arena.nodes[Int(node)].token
             @inline(__always) func propose(_ c: Int32, delta: Float) {
                 let acoustic: Float, record: Int32, previousLast: Int32
                 if c == last {
@@ -182,17 +230,17 @@ extension BeamSearchDecoder {
                 work.offer(Candidate(total: total, acoustic: acoustic, slot: Int32(s), kind: c, record: record, last: previousLast), capacity: K)
             }
             @inline(__always) func hotDelta(_ c: Int32) -> Float {
-                let h = arena.hot[Int(node)]
+                let h = arena.nodes[Int(node)].hot
                 guard h >= 0 else { return 0 }
                 let next = hotChild[Int(h) * C + Int(c)]
-                return (next >= 0 ? hotwords!.provisional[Int(next)] : 0) - arena.hotBonus[Int(node)]
+                return (next >= 0 ? hotwords!.provisional[Int(next)] : 0) - arena.nodes[Int(node)].hotBonus
             }
             if separator >= 0 && work.allowed[Int(separator)] && !work.skip[s * C + Int(separator)] {
                 let delta = scoresWords ? endDelta(node, &arena) : 0
                 if delta > -.infinity { propose(separator, delta: delta) }
             }
             if let lexicon {
-                let w = arena.word[Int(node)]
+                let w = arena.nodes[Int(node)].word
                 guard w >= 0 else { continue }
                 for e in lexicon.edges(w) {
                     let c = lexicon.edgeToken[e]
@@ -200,8 +248,7 @@ extension BeamSearchDecoder {
                     propose(c, delta: hotwords == nil ? 0 : hotDelta(c))
                 }
             } else {
-                let h = arena.hot[Int(node)]
-                let bound = work.base[s] + extra + (h >= 0 ? hotGain[Int(h)] : 0)
+                let h = arena.nodes[Int(node)].hot, bound = work.bound[s]
                 for i in 0..<work.ordered {
                     let c = work.order[i]
                     // Tokens come in falling probability: once the bound fails, the rest fail too.
@@ -216,23 +263,26 @@ extension BeamSearchDecoder {
         rebuild(frame: frame, arena: &arena, records: &records, work: &work)
     }
 
-    /// Turns the heap's candidates (within the beam threshold of the best) into the next beam.
+    /// Turns the best K candidates (within the beam threshold of the best) into the next beam.
     func rebuild(frame: Int32, arena: inout PrefixArena, records: inout EmissionRecords, work: inout Workspace) {
+        if work.count > options.beamWidth { _ = work.keepBest(options.beamWidth) }
         var best = -Float.infinity
-        for c in work.heap where c.total > best { best = c.total }
+        for i in 0..<work.count where work.candidates[i].total > best { best = work.candidates[i].total }
         work.stamp &+= 1
         var count = 0
-        for candidate in work.heap where candidate.total >= best - options.beamThreshold {
+        for i in 0..<work.count {
+            let candidate = work.candidates[i]
+            guard candidate.total >= best - options.beamThreshold else { continue }
             let s = Int(candidate.slot), parent = work.current.node[s]
             let node = candidate.kind >= 0 ? child(of: parent, token: candidate.kind, &arena) : parent
             let slot: Int
-            if arena.mark[Int(node)] == work.stamp {
-                slot = Int(arena.slot[Int(node)])
+            if arena.nodes[Int(node)].mark == work.stamp {
+                slot = Int(arena.nodes[Int(node)].slot)
             } else {
                 slot = count
                 count += 1
-                arena.mark[Int(node)] = work.stamp
-                arena.slot[Int(node)] = Int32(slot)
+                arena.nodes[Int(node)].mark = work.stamp
+                arena.nodes[Int(node)].slot = Int32(slot)
                 work.next.node[slot] = node
                 work.next.blank[slot] = -.infinity
                 work.next.nonBlank[slot] = -.infinity
@@ -253,7 +303,8 @@ extension BeamSearchDecoder {
             }
         }
         work.next.count = count
-        work.heap.removeAll(keepingCapacity: true)
+        work.count = 0
+        work.floorValue = -.infinity
         swap(&work.current, &work.next)
     }
 }

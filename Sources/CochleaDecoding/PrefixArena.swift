@@ -30,62 +30,45 @@ enum LogAddExp {
 /// Every prefix a beam search has reached, as a trie of nodes with integer ids (node 0: the empty
 /// prefix). A node is created once per (parent, token) and then found through `children`, so two
 /// hypotheses with the same prefix always share one id and the search never compares strings.
-/// Per node it keeps what the word-level scorers need: the place in the word trie (lexicon or the
-/// language model's vocabulary), in the hotword trie, the language-model state at the last word
-/// boundary, and `extra`, the prefix's non-acoustic score.
+/// Per node it keeps what the word-level scorers need (see `PrefixNode`).
 struct PrefixArena {
-    var parent: [Int32] = [], token: [Int32] = []
-    /// Word-trie node of the word being spelt (−1: outside the trie).
-    var word: [Int32] = []
-    /// Hotword-trie node of the word being spelt (−1: matches no hotword).
-    var hot: [Int32] = []
-    /// Language-model state after the last finished word.
-    var lm: [Int32] = []
-    /// α·ln P_LM + β per word + hotword bonuses (provisional included) of the whole prefix.
-    var extra: [Float] = []
-    /// The provisional hotword bonus inside `extra`, to be replaced when the word ends.
-    var hotBonus: [Float] = []
-    /// Change of `extra` if the word being spelt ends here (NaN: not computed yet; −∞: it may not
-    /// end here), and the language-model state after it.
-    var endDelta: [Float] = [], endLM: [Int32] = []
-    /// Beam membership: `slot[n]` is n's place in the current beam when `mark[n] == stamp`.
-    var mark: [UInt32] = [], slot: [Int32] = []
+    var nodes = [PrefixNode]()
     var children = ChildTable()
 
-    var count: Int { parent.count }
+    var count: Int { nodes.count }
 
     mutating func reset(lmState: Int32, rootWord: Int32, rootHot: Int32) {
-        parent.removeAll(keepingCapacity: true)
-        token.removeAll(keepingCapacity: true)
-        word.removeAll(keepingCapacity: true)
-        hot.removeAll(keepingCapacity: true)
-        lm.removeAll(keepingCapacity: true)
-        extra.removeAll(keepingCapacity: true)
-        hotBonus.removeAll(keepingCapacity: true)
-        endDelta.removeAll(keepingCapacity: true)
-        endLM.removeAll(keepingCapacity: true)
-        mark.removeAll(keepingCapacity: true)
-        slot.removeAll(keepingCapacity: true)
+        nodes.removeAll(keepingCapacity: true)
         children.removeAll()
         _ = append(parent: -1, token: -1, word: rootWord, hot: rootHot, lm: lmState, extra: 0, hotBonus: 0)
     }
 
     mutating func append(parent p: Int32, token t: Int32, word w: Int32, hot h: Int32, lm l: Int32, extra e: Float, hotBonus b: Float) -> Int32 {
         let id = Int32(count)
-        parent.append(p)
-        token.append(t)
-        word.append(w)
-        hot.append(h)
-        lm.append(l)
-        extra.append(e)
-        hotBonus.append(b)
-        endDelta.append(.nan)
-        endLM.append(l)
-        mark.append(0)
-        slot.append(0)
+        nodes.append(PrefixNode(parent: p, token: t, word: w, hot: h, lm: l, extra: e, hotBonus: b, endDelta: .nan, endLM: l, mark: 0, slot: 0))
         if p >= 0 { children.insert(parent: p, token: t, child: id) }
         return id
     }
+}
+
+/// One prefix: its last token and parent, and its word-level state.
+struct PrefixNode {
+    var parent: Int32, token: Int32
+    /// Word-trie node of the word being spelt (−1: outside the trie).
+    var word: Int32
+    /// Hotword-trie node of the word being spelt (−1: matches no hotword).
+    var hot: Int32
+    /// Language-model state after the last finished word.
+    var lm: Int32
+    /// α·ln P_LM + β per word + hotword bonuses (provisional included) of the whole prefix.
+    var extra: Float
+    /// The provisional hotword bonus inside `extra`, to be replaced when the word ends.
+    var hotBonus: Float
+    /// Change of `extra` if the word being spelt ends here (NaN: not computed yet; −∞: it may not
+    /// end here), and the language-model state after it.
+    var endDelta: Float, endLM: Int32
+    /// Beam membership: `slot` is the node's place in the current beam when `mark` is the search's stamp.
+    var mark: UInt32, slot: Int32
 }
 
 /// (parent node, token) → child node, open addressing with linear probing; doubles at half load.

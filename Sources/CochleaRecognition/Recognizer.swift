@@ -29,8 +29,8 @@ public final class Recognizer {
     /// Utterances per network batch (similar lengths are grouped).
     public var batchSize = 16
     public var keepLogProbs = false
-    private let network: AcousticNetwork<Float>
-    private let extractors: [PipelineExtractor]
+    let network: AcousticNetwork<Float>
+    let extractors: [PipelineExtractor]
 
     public init(model: AcousticModel, threads: Int = Parallel.coreCount) throws {
         self.model = model

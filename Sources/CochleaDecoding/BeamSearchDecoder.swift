@@ -45,6 +45,9 @@ public final class BeamSearchDecoder: TranscriptDecoder {
     var arena = PrefixArena()
     var records = EmissionRecords()
     var work = Workspace()
+    /// Prefix nodes created before those that no hypothesis descends from are dropped (the memory
+    /// of a search grows by at most K nodes per frame until then; about 44 bytes per node).
+    public var compactionThreshold = 1 << 16
 
     /// - Parameters:
     ///   - tokens: the model's tokens; index 0 is the blank, " " separates words.
@@ -130,8 +133,21 @@ public final class BeamSearchDecoder: TranscriptDecoder {
         arena.nodes[0].mark = work.stamp
         arena.nodes[0].slot = 0
         let table = LogAddExp.table
+        var compactAt = compactionThreshold
         for t in 0..<logProbs.frames {
             step(frame: t, row: logProbs.row(t), arena: &arena, records: &records, work: &work, table: table)
+            if arena.count > compactAt {
+                let n = work.current.count
+                arena.compact(beam: &work.current.node, count: n, remap: &work.remap)
+                work.current.blankRecord.withUnsafeMutableBufferPointer { blank in
+                    work.current.nonBlankRecord.withUnsafeMutableBufferPointer { nonBlank in
+                        records.compact(references: [UnsafeMutableBufferPointer(rebasing: blank[..<n]),
+                                                     UnsafeMutableBufferPointer(rebasing: nonBlank[..<n])], remap: &work.remap)
+                    }
+                }
+                // The survivors may be most of the nodes (a long transcript): wait until they have grown again.
+                compactAt = max(compactionThreshold, 2 * arena.count)
+            }
         }
         return finish(logProbs, arena: &arena, records: records, work: work, table: table)
     }

@@ -155,3 +155,66 @@ struct EmissionRecords {
         return result.reversed()
     }
 }
+
+extension PrefixArena {
+    /// Drops every node that no node in `beam` descends from, so that a long utterance keeps
+    /// memory in proportion to its transcript rather than to frames × beam. Survivors keep their
+    /// order (a parent's id stays below its children's), are renumbered, and the child table is
+    /// rebuilt; `beam` is rewritten with the new ids. `remap` is scratch.
+    mutating func compact(beam: inout [Int32], count: Int, remap: inout [Int32]) {
+        remap.removeAll(keepingCapacity: true)
+        remap.append(contentsOf: repeatElement(-1, count: nodes.count))
+        remap[0] = 0
+        for i in 0..<count {
+            var n = beam[i]
+            while n > 0 && remap[Int(n)] < 0 {
+                remap[Int(n)] = 0
+                n = nodes[Int(n)].parent
+            }
+        }
+        var kept = 0
+        for old in 0..<nodes.count where remap[old] >= 0 {
+            var node = nodes[old]
+            if old > 0 { node.parent = remap[Int(node.parent)] }
+            nodes[kept] = node
+            remap[old] = Int32(kept)
+            kept += 1
+        }
+        nodes.removeLast(nodes.count - kept)
+        children.removeAll()
+        for n in 1..<max(1, kept) { children.insert(parent: nodes[n].parent, token: nodes[n].token, child: Int32(n)) }
+        for i in 0..<count { beam[i] = remap[Int(beam[i])] }
+    }
+}
+
+extension EmissionRecords {
+    /// As `PrefixArena.compact`, for the records that `references` (each hypothesis's) lead to.
+    mutating func compact(references: [UnsafeMutableBufferPointer<Int32>], remap: inout [Int32]) {
+        remap.removeAll(keepingCapacity: true)
+        remap.append(contentsOf: repeatElement(-1, count: previous.count))
+        remap[0] = 0
+        for list in references {
+            for r in list {
+                var n = r
+                while n > 0 && remap[Int(n)] < 0 {
+                    remap[Int(n)] = 0
+                    n = previous[Int(n)]
+                }
+            }
+        }
+        var kept = 0
+        for old in 0..<previous.count where remap[old] >= 0 {
+            previous[kept] = old > 0 ? remap[Int(previous[old])] : -1
+            first[kept] = first[old]
+            previousLast[kept] = previousLast[old]
+            remap[old] = Int32(kept)
+            kept += 1
+        }
+        previous.removeLast(previous.count - kept)
+        first.removeLast(first.count - kept)
+        previousLast.removeLast(previousLast.count - kept)
+        for list in references {
+            for i in list.indices { list[i] = remap[Int(list[i])] }
+        }
+    }
+}

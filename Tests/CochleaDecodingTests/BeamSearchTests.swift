@@ -122,6 +122,17 @@ final class BeamSearchTests: XCTestCase {
         for (input, expected) in zip(inputs, first).reversed() { XCTAssertEqual(input.with(wide.decode), expected) }
     }
 
+    func testDroppingUnreachablePrefixesChangesNothing() throws {
+        let options = BeamSearchOptions(beamWidth: 16, nbest: 4)
+        let kept = try BeamSearchDecoder(tokens: tokens, options: options)
+        let compacted = try BeamSearchDecoder(tokens: tokens, options: options)
+        compacted.compactionThreshold = 200  // compacts every few frames
+        for (seed, kind) in [(1, RandomLogProbabilities.Kind.peaky), (2, .flat)] {
+            let input = Frames.random(frames: 3000, classes: tokens.count, kind: kind, seed: 600 + UInt64(seed))
+            XCTAssertEqual(input.with(compacted.decode), input.with(kept.decode))
+        }
+    }
+
     func testReadsOneUtteranceOutOfABatch() throws {
         let a = Frames.random(frames: 30, classes: tokens.count, kind: .peaky, seed: 7)
         let b = Frames.random(frames: 30, classes: tokens.count, kind: .peaky, seed: 8)

@@ -10,7 +10,8 @@ public struct BeamSearchOptions: Codable, Equatable, Sendable {
     /// Per frame, only the k most probable non-blank tokens may extend a prefix (nil: all).
     public var tokensPerFrame: Int?
     /// Per frame, tokens with a natural-log probability below this may not extend a prefix (the
-    /// frame's most probable token always may). nil: no floor. pyctcdecode's `token_min_logp` is −5.
+    /// frame's most probable non-blank token always may). nil: no floor. pyctcdecode's
+    /// `token_min_logp` is −5.
     public var tokenThreshold: Float?
     /// Hypotheses whose score is more than this (nats) below the frame's best are dropped.
     public var beamThreshold: Float = 50

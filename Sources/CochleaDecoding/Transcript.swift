@@ -16,8 +16,8 @@ public struct Transcript: Codable, Equatable, Sendable {
     public var confidence: Double
     /// Log-probability of the decoded labelling's best path (greedy) or of the labelling (beam).
     public var score: Double
-    /// The n best texts of a beam search, best first (the first is `text`); empty for greedy decoding
-    /// or when only one was asked for.
+    /// The n best texts of a beam search, best first (the first is `text` before any `<unk>`
+    /// replacement); empty for greedy decoding or when only one was asked for.
     public var alternatives: [ScoredText]
 
     public init(text: String, words: [DecodedWord], confidence: Double, score: Double, alternatives: [ScoredText] = []) {

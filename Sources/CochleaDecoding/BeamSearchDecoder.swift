@@ -44,7 +44,7 @@ public final class BeamSearchDecoder: TranscriptDecoder {
 
     var arena = PrefixArena()
     var records = EmissionRecords()
-    var work = Workspace()
+    var work: Workspace?
     /// Prefix nodes created before those that no hypothesis descends from are dropped (the memory
     /// of a search grows by at most K nodes per frame until then; about 44 bytes per node).
     public var compactionThreshold = 1 << 16
@@ -117,34 +117,29 @@ public final class BeamSearchDecoder: TranscriptDecoder {
     public func search(_ logProbs: LogProbabilities) -> [BeamHypothesis] {
         precondition(logProbs.classes == classes, "log-probabilities have \(logProbs.classes) classes, the decoder \(classes) tokens")
         // Move the buffers out so that they are uniquely referenced while the loop appends to them.
-        var arena = self.arena, records = self.records, work = self.work
+        var arena = self.arena, records = self.records
         self.arena = PrefixArena()
         self.records = EmissionRecords()
-        self.work = Workspace()
         defer {
             self.arena = arena
             self.records = records
-            self.work = work
         }
+        if work?.width != options.beamWidth || work?.classes != classes { work = Workspace(beam: options.beamWidth, classes: classes) }
+        let work = self.work!
         arena.reset(lmState: languageModel?.beginState ?? 0, rootWord: words == nil ? -1 : 0, rootHot: hotwords == nil ? -1 : 0)
         records.reset()
-        work.prepare(beam: options.beamWidth, classes: classes)
+        work.start()
         work.stamp &+= 1
         arena.nodes[0].mark = work.stamp
         arena.nodes[0].slot = 0
         let table = LogAddExp.table
         var compactAt = compactionThreshold
         for t in 0..<logProbs.frames {
-            step(frame: t, row: logProbs.row(t), arena: &arena, records: &records, work: &work, table: table)
+            step(frame: t, row: logProbs.row(t), arena: &arena, records: &records, work: work, table: table)
             if arena.count > compactAt {
                 let n = work.current.count
-                arena.compact(beam: &work.current.node, count: n, remap: &work.remap)
-                work.current.blankRecord.withUnsafeMutableBufferPointer { blank in
-                    work.current.nonBlankRecord.withUnsafeMutableBufferPointer { nonBlank in
-                        records.compact(references: [UnsafeMutableBufferPointer(rebasing: blank[..<n]),
-                                                     UnsafeMutableBufferPointer(rebasing: nonBlank[..<n])], remap: &work.remap)
-                    }
-                }
+                arena.compact(beam: work.current.node.prefix(n), remap: &work.remap)
+                records.compact(references: [work.current.blankRecord.prefix(n), work.current.nonBlankRecord.prefix(n)], remap: &work.remap)
                 // The survivors may be most of the nodes (a long transcript): wait until they have grown again.
                 compactAt = max(compactionThreshold, 2 * arena.count)
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension BeamSearchDecoder {
-    func step(frame t: Int, row: UnsafePointer<Float>, arena: inout PrefixArena, records: inout EmissionRecords, work: inout Workspace,
+    func step(frame t: Int, row: UnsafePointer<Float>, arena: inout PrefixArena, records: inout EmissionRecords, work: Workspace,
               table: UnsafeMutablePointer<Float>) {
         let C = classes, K = options.beamWidth, frame = Int32(t)
         work.rankTokens(row, classes: C, topK: options.tokensPerFrame, floor: options.tokenThreshold)
@@ -20,7 +20,8 @@ extension BeamSearchDecoder {
             let p = Int(arena.nodes[m].parent), c = Int(arena.nodes[m].token), from = Int(arena.nodes[p].slot)
             guard work.allowed[c] else { continue }
             work.skip[from * C + c] = true
-            work.skipped.append(from * C + c)
+            work.skipped[work.skippedCount] = from * C + c
+            work.skippedCount += 1
             if c == Int(arena.nodes[p].token) {  // a repeated token needs a blank between: only the blank-ending hypothesis
                 work.entered[s] = work.current.blank[from] + row[c]
                 work.enteredRecord[s] = work.current.blankRecord[from]
@@ -98,13 +99,13 @@ extension BeamSearchDecoder {
                 }
             }
         }
-        for i in work.skipped { work.skip[i] = false }
-        work.skipped.removeAll(keepingCapacity: true)
-        rebuild(frame: frame, arena: &arena, records: &records, work: &work)
+        for i in 0..<work.skippedCount { work.skip[work.skipped[i]] = false }
+        work.skippedCount = 0
+        rebuild(frame: frame, arena: &arena, records: &records, work: work)
     }
 
     /// Turns the best K candidates (within the beam threshold of the best) into the next beam.
-    func rebuild(frame: Int32, arena: inout PrefixArena, records: inout EmissionRecords, work: inout Workspace) {
+    func rebuild(frame: Int32, arena: inout PrefixArena, records: inout EmissionRecords, work: Workspace) {
         if work.count > options.beamWidth { _ = work.keepBest(options.beamWidth) }
         var best = -Float.infinity
         for i in 0..<work.count where work.candidates[i].total > best { best = work.candidates[i].total }

@@ -1,20 +1,48 @@
 import Foundation
 
+/// Fixed-size storage that the search indexes without bounds or uniqueness checks (it sizes every
+/// buffer itself); writing through a `let` is allowed, so hot loops never trigger copy-on-write
+/// checks. Freed by its owner.
+struct Buffer<T> {
+    let pointer: UnsafeMutablePointer<T>
+    let count: Int
+
+    init(repeating value: T, count: Int) {
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: value, count: max(1, count))
+        self.count = count
+    }
+
+    subscript(i: Int) -> T {
+        @inline(__always) get { pointer[i] }
+        @inline(__always) nonmutating set { pointer[i] = newValue }
+    }
+
+    func prefix(_ n: Int) -> UnsafeMutableBufferPointer<T> { UnsafeMutableBufferPointer(start: pointer, count: n) }
+    func free() { pointer.deallocate() }
+}
+
 /// The beam: per slot a prefix node and its two hypotheses (last frame blank, last frame not),
 /// each with a log score, an emission record and the last frame of its final character.
 struct Beam {
     var count = 0
-    var node = [Int32](), blank = [Float](), nonBlank = [Float]()
-    var blankRecord = [Int32](), nonBlankRecord = [Int32](), blankLast = [Int32](), nonBlankLast = [Int32]()
+    let node: Buffer<Int32>, blank: Buffer<Float>, nonBlank: Buffer<Float>
+    let blankRecord: Buffer<Int32>, nonBlankRecord: Buffer<Int32>, blankLast: Buffer<Int32>, nonBlankLast: Buffer<Int32>
 
-    mutating func resize(_ capacity: Int) {
-        node = Array(repeating: 0, count: capacity)
-        blank = Array(repeating: -.infinity, count: capacity)
-        nonBlank = blank
-        blankRecord = node
-        nonBlankRecord = node
-        blankLast = node
-        nonBlankLast = node
+    init(capacity: Int) {
+        node = Buffer(repeating: 0, count: capacity)
+        blank = Buffer(repeating: -.infinity, count: capacity)
+        nonBlank = Buffer(repeating: -.infinity, count: capacity)
+        blankRecord = Buffer(repeating: 0, count: capacity)
+        nonBlankRecord = Buffer(repeating: 0, count: capacity)
+        blankLast = Buffer(repeating: 0, count: capacity)
+        nonBlankLast = Buffer(repeating: 0, count: capacity)
+    }
+
+    func free() {
+        for b in [node, blankRecord, nonBlankRecord, blankLast, nonBlankLast] { b.free() }
+        blank.free()
+        nonBlank.free()
     }
 }
 
@@ -26,49 +54,71 @@ struct Candidate {
     var slot: Int32, kind: Int32, record: Int32, last: Int32
 }
 
-/// Buffers of one search, sized by `prepare` and reused between calls.
-struct Workspace {
-    var current = Beam(), next = Beam()
+/// Buffers of one search, sized by `prepare` for a beam width and a class count and reused between
+/// calls. A class so that the buffers have one owner that frees them.
+final class Workspace {
+    let width: Int, classes: Int
+    var current: Beam, next: Beam
     /// Per slot: its two hypotheses merged (score, and the record and last frame of the larger).
-    var base = [Float](), baseRecord = [Int32](), baseLast = [Int32]()
+    let base: Buffer<Float>, baseRecord: Buffer<Int32>, baseLast: Buffer<Int32>
     /// Per slot: the contribution from its parent prefix at this frame, when the parent is in the beam.
-    var entered = [Float](), enteredRecord = [Int32](), enteredLast = [Int32]()
-    /// [slot, token]: this extension is a prefix already in the beam (scored as that prefix's stay).
-    var skip = [Bool](), skipped = [Int]()
+    let entered: Buffer<Float>, enteredRecord: Buffer<Int32>, enteredLast: Buffer<Int32>
+    /// [slot, token]: this extension is a prefix already in the beam (scored as that prefix's
+    /// stay); `skipped[0..<skippedCount]` lists the flags set, to clear them.
+    let skip: Buffer<Bool>, skipped: Buffer<Int>
+    var skippedCount = 0
     /// Tokens that may extend at this frame: `order[0..<ordered]`, most probable first, and a flag per token.
-    var order = [Int32](), ordered = 0, allowed = [Bool]()
+    let order: Buffer<Int32>, allowed: Buffer<Bool>
+    var ordered = 0
     /// Per slot: the best total any of its extensions could reach (before the token's probability).
-    var bound = [Float]()
+    let bound: Buffer<Float>
     /// Candidates above `floorValue`, collected unordered; when 2K have piled up, a selection keeps
     /// the best K and raises the floor to the K-th best. Cheaper than a heap: an append per
     /// candidate and, per K candidates, one linear-time selection.
-    var candidates = [Candidate](), count = 0, floorValue = -Float.infinity
+    let candidates: Buffer<Candidate>
+    var count = 0, floorValue = -Float.infinity
     /// Scratch for `keepBest`.
-    var totals = [Float]()
+    let totals: Buffer<Float>
     var stamp: UInt32 = 0
     /// Scratch for compaction.
     var remap = [Int32]()
 
-    mutating func prepare(beam k: Int, classes c: Int) {
-        if current.node.count != k || allowed.count != c {
-            current.resize(k)
-            next.resize(k)
-            base = Array(repeating: 0, count: k)
-            baseRecord = Array(repeating: 0, count: k)
-            baseLast = baseRecord
-            entered = base
-            enteredRecord = baseRecord
-            enteredLast = baseRecord
-            skip = Array(repeating: false, count: k * c)
-            order = Array(repeating: 0, count: c)
-            allowed = Array(repeating: false, count: c)
-            bound = base
-            candidates = Array(repeating: Candidate(total: 0, acoustic: 0, slot: 0, kind: 0, record: 0, last: 0), count: 2 * k)
-            totals = Array(repeating: 0, count: 2 * k)
-            skipped.reserveCapacity(k)
-        }
+    init(beam k: Int, classes c: Int) {
+        width = k
+        classes = c
+        current = Beam(capacity: k)
+        next = Beam(capacity: k)
+        base = Buffer(repeating: 0, count: k)
+        baseRecord = Buffer(repeating: 0, count: k)
+        baseLast = Buffer(repeating: 0, count: k)
+        entered = Buffer(repeating: 0, count: k)
+        enteredRecord = Buffer(repeating: 0, count: k)
+        enteredLast = Buffer(repeating: 0, count: k)
+        skip = Buffer(repeating: false, count: k * c)
+        skipped = Buffer(repeating: 0, count: k)
+        order = Buffer(repeating: 0, count: c)
+        allowed = Buffer(repeating: false, count: c)
+        bound = Buffer(repeating: 0, count: k)
+        candidates = Buffer(repeating: Candidate(total: 0, acoustic: 0, slot: 0, kind: 0, record: 0, last: 0), count: 2 * k)
+        totals = Buffer(repeating: 0, count: 2 * k)
+    }
+
+    deinit {
+        current.free()
+        next.free()
+        for b in [base, entered, bound, totals] { b.free() }
+        for b in [baseRecord, baseLast, enteredRecord, enteredLast, order] { b.free() }
+        skip.free()
+        allowed.free()
+        skipped.free()
+        candidates.free()
+    }
+
+    /// Starts a search: the beam holds the empty prefix alone.
+    func start() {
         count = 0
         floorValue = -.infinity
+        skippedCount = 0
         current.count = 1
         current.node[0] = 0
         current.blank[0] = 0
@@ -79,7 +129,7 @@ struct Workspace {
     }
 
     /// Ranks the non-blank tokens of `row` (insertion sort: C is small) and applies top-k and the floor.
-    mutating func rankTokens(_ row: UnsafePointer<Float>, classes: Int, topK: Int?, floor: Float?) {
+    func rankTokens(_ row: UnsafePointer<Float>, classes: Int, topK: Int?, floor: Float?) {
         var n = 0
         for c in 1..<classes {
             let v = row[c]
@@ -100,7 +150,7 @@ struct Workspace {
 
     /// Keeps `candidate` if it can still be among the best `capacity`.
     @inline(__always)
-    mutating func offer(_ candidate: Candidate, capacity: Int) {
+    func offer(_ candidate: Candidate, capacity: Int) {
         guard candidate.total > floorValue else { return }
         candidates[count] = candidate
         count += 1
@@ -110,14 +160,14 @@ struct Workspace {
     /// Keeps the `k` best of `candidates[0..<count]` (in their order) and returns the k-th best
     /// total. The k-th best is found by quickselect on a copy of the totals (4-byte moves), then
     /// one pass keeps the candidates above it and enough of those equal to it.
-    mutating func keepBest(_ k: Int) -> Float {
+    func keepBest(_ k: Int) -> Float {
         guard count > k else {
             var kth = Float.infinity
             for i in 0..<count where candidates[i].total < kth { kth = candidates[i].total }
             return kth
         }
         for i in 0..<count { totals[i] = candidates[i].total }
-        let kth = totals.withUnsafeMutableBufferPointer { Self.select(k - 1, in: $0.baseAddress!, count: count) }
+        let kth = Self.select(k - 1, in: totals.pointer, count: count)
         var above = 0
         for i in 0..<count where candidates[i].total > kth { above += 1 }
         var equal = k - above, kept = 0

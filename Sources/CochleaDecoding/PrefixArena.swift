@@ -161,11 +161,11 @@ extension PrefixArena {
     /// memory in proportion to its transcript rather than to frames × beam. Survivors keep their
     /// order (a parent's id stays below its children's), are renumbered, and the child table is
     /// rebuilt; `beam` is rewritten with the new ids. `remap` is scratch.
-    mutating func compact(beam: inout [Int32], count: Int, remap: inout [Int32]) {
+    mutating func compact(beam: UnsafeMutableBufferPointer<Int32>, remap: inout [Int32]) {
         remap.removeAll(keepingCapacity: true)
         remap.append(contentsOf: repeatElement(-1, count: nodes.count))
         remap[0] = 0
-        for i in 0..<count {
+        for i in beam.indices {
             var n = beam[i]
             while n > 0 && remap[Int(n)] < 0 {
                 remap[Int(n)] = 0
@@ -183,7 +183,7 @@ extension PrefixArena {
         nodes.removeLast(nodes.count - kept)
         children.removeAll()
         for n in 1..<max(1, kept) { children.insert(parent: nodes[n].parent, token: nodes[n].token, child: Int32(n)) }
-        for i in 0..<count { beam[i] = remap[Int(beam[i])] }
+        for i in beam.indices { beam[i] = remap[Int(beam[i])] }
     }
 }
 

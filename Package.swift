@@ -67,11 +67,11 @@ let package = Package(
         .testTarget(name: "CochleaAudioTests", dependencies: ["CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaNNTests", dependencies: ["CochleaNN", "CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
-        .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
-        .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCorpusTests", dependencies: ["CochleaCorpus", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
     ]

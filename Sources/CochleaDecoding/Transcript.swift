@@ -16,12 +16,32 @@ public struct Transcript: Codable, Equatable, Sendable {
     public var confidence: Double
     /// Log-probability of the decoded labelling's best path (greedy) or of the labelling (beam).
     public var score: Double
+    /// The n best texts of a beam search, best first (the first is `text` before any `<unk>`
+    /// replacement); empty for greedy decoding or when only one was asked for.
+    public var alternatives: [ScoredText]
 
-    public init(text: String, words: [DecodedWord], confidence: Double, score: Double) {
+    public init(text: String, words: [DecodedWord], confidence: Double, score: Double, alternatives: [ScoredText] = []) {
         self.text = text
         self.words = words
         self.confidence = confidence
         self.score = score
+        self.alternatives = alternatives
+    }
+}
+
+/// One entry of an n-best list. Scores are natural logarithms.
+public struct ScoredText: Codable, Equatable, Sendable {
+    public var text: String
+    /// What the search ranks by: `acousticScore` plus language model, word bonus and hotword terms.
+    public var score: Double
+    /// ln P(labelling | audio) under CTC: the sum over all frame paths that collapse to the labelling
+    /// (as far as the beam kept them).
+    public var acousticScore: Double
+
+    public init(text: String, score: Double, acousticScore: Double) {
+        self.text = text
+        self.score = score
+        self.acousticScore = acousticScore
     }
 }
 

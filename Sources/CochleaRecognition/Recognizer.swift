@@ -18,13 +18,6 @@ public struct Recognition {
     public var logProbs: [Float]?
 }
 
-/// How log-probabilities become text.
-public protocol TranscriptDecoder {
-    func decode(_ logProbs: LogProbabilities) -> Transcript
-}
-
-extension GreedyDecoder: TranscriptDecoder {}
-
 /// Audio files → features → network → decoding, in batches of similar length, reading only one
 /// chunk of files at a time so that memory stays flat however many files there are.
 public final class Recognizer {
@@ -36,8 +29,8 @@ public final class Recognizer {
     /// Utterances per network batch (similar lengths are grouped).
     public var batchSize = 16
     public var keepLogProbs = false
-    private let network: AcousticNetwork<Float>
-    private let extractors: [PipelineExtractor]
+    let network: AcousticNetwork<Float>
+    let extractors: [PipelineExtractor]
 
     public init(model: AcousticModel, threads: Int = Parallel.coreCount) throws {
         self.model = model

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CochleaCore
+import CochleaDecoding
 import CochleaMetrics
 import CochleaModel
 import CochleaRecognition
@@ -24,8 +25,12 @@ struct EvaluateCommand: ParsableCommand {
         NIST sclite (sclite -r ref.trn trn -h hyp.trn trn -i rm -s). Audio that cannot be read is \
         reported and left out of the scores; the exit code is then 1.
 
-        Example:
+        Decoding takes transcribe's options (greedy unless a beam-search option is given), so that \
+        decoders can be compared on the same data:
           cochlea evaluate datasets/generated/full --report report.json --trn scoring/
+          cochlea evaluate data/ --beam 16
+          cochlea evaluate data/ --keywords yes,no,up,down --unknown-threshold 0.5
+          cochlea evaluate data/ --lm words.arpa --lm-weight 0.5 --word-bonus 1
         """)
 
     @Argument(help: "Datasets (folders, manifests or Kaldi directories).")
@@ -44,6 +49,8 @@ struct EvaluateCommand: ParsableCommand {
     var threads = Parallel.coreCount
     @Flag(help: "No progress output.")
     var quiet = false
+    @OptionGroup(title: "Decoding")
+    var decoding: DecodingArguments
 
     func run() throws {
         var dataset = Dataset()
@@ -60,7 +67,10 @@ struct EvaluateCommand: ParsableCommand {
         }
         guard !chosen.isEmpty else { throw ValidationError("no utterances in the \(split.rawValue) split of \(data.joined(separator: ", "))") }
         let modelPath = try DefaultModel.resolve(model)
-        let recognizer = try Recognizer(model: try AcousticModel.load(from: modelPath), threads: threads)
+        let loaded = try AcousticModel.load(from: modelPath)
+        let recognizer = try Recognizer(model: loaded, threads: threads)
+        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing)
+        let settings = decoding.settings(decoder: recognizer.decoder)
         let progress = ProgressReporter(total: chosen.count, label: "evaluate", enabled: !quiet && chosen.count > 50)
         let started = Date()
         var hypotheses = [String?](repeating: nil, count: chosen.count)
@@ -82,6 +92,7 @@ struct EvaluateCommand: ParsableCommand {
         let references = scored.map { chosen[$0].transcript }, hyps = scored.map { hypotheses[$0]! }
         let score = Metrics.score(references: references, hypotheses: hyps, threads: threads)
         printSummary(score.totals, utterances: scored.count, audioSeconds: audioSeconds, seconds: seconds)
+        Console.output("decoding: " + Self.describe(settings))
         let ids = scored.map { Self.trnID(chosen[$0].id) }
         if let trn {
             try FileManager.default.createDirectory(atPath: trn, withIntermediateDirectories: true)
@@ -105,6 +116,7 @@ struct EvaluateCommand: ParsableCommand {
                 "model": modelPath, "utterances": scored.count, "failed": failures, "audio_seconds": audioSeconds,
                 "seconds": seconds, "wer": totals.wordErrorRate, "cer": totals.characterErrorRate, "ser": totals.sentenceErrorRate,
                 "words": Self.counts(totals.words), "characters": Self.counts(totals.characters), "results": utterances,
+                "decoding": settings,
             ]
             try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: report)
         }
@@ -129,6 +141,18 @@ struct EvaluateCommand: ParsableCommand {
         if !deletions.isEmpty { Console.output("most frequent deletions: " + deletions.map { "\($0.item) (\($0.count))" }.joined(separator: ", ")) }
         let insertions = totals.mostFrequentInsertions(limit: confusions)
         if !insertions.isEmpty { Console.output("most frequent insertions: " + insertions.map { "\($0.item) (\($0.count))" }.joined(separator: ", ")) }
+    }
+
+    /// "beam 16, keywords yes,no" from the decoding settings, in a fixed order.
+    static func describe(_ settings: [String: Any]) -> String {
+        guard settings["method"] as? String == "beam" else { return "greedy" }
+        var parts = ["beam \(settings["beam"] ?? "")"]
+        for key in ["top_k", "token_threshold", "beam_threshold", "nbest", "lexicon", "unknown_threshold", "lm", "lm_weight", "word_bonus"] {
+            if let value = settings[key] { parts.append("\(key.replacingOccurrences(of: "_", with: "-")) \(value)") }
+        }
+        if let keywords = settings["keywords"] as? [String] { parts.append("keywords " + keywords.joined(separator: ",")) }
+        if let hot = settings["hotwords"] as? [[String: Any]] { parts.append("\(hot.count) hotwords") }
+        return parts.joined(separator: ", ")
     }
 
     /// sclite ids cannot hold whitespace or parentheses.

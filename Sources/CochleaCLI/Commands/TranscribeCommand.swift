@@ -26,6 +26,14 @@ struct TranscribeCommand: ParsableCommand {
           cochlea transcribe datasets/examples
           cochlea transcribe --model models/mine clips/ --format json > out.json
           cochlea transcribe clip.wav --dump-logprobs lp/    # lp/clip.npy: [frames, classes] float32
+
+        Decoding is greedy unless a beam-search option is given: --beam 32, --nbest 5 (JSON gets an \
+        "nbest" array of texts and scores), --keywords yes,no,up or --lexicon words.txt (only those \
+        words; --unknown-threshold 0.5 turns unsure words into <unk>), --lm model.arpa with \
+        --lm-weight and --word-bonus, --hotword WORD[:weight]. The settings used are in the JSON's \
+        "decoding" object.
+          cochlea transcribe clips/ --keywords yes,no,up --unknown-threshold 0.5
+          cochlea transcribe talk.wav --lm 3gram.arpa --lm-weight 0.8 --word-bonus 1 --format json
         """)
 
     @Argument(help: "Audio files or folders.")
@@ -43,6 +51,9 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Threads for decoding audio, features and the network.")
     var threads = Parallel.coreCount
 
+    @OptionGroup(title: "Decoding")
+    var decoding: DecodingArguments
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -57,9 +68,12 @@ struct TranscribeCommand: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("no audio files found in \(inputs.joined(separator: ", "))") }
         if let dumpLogprobs { try FileManager.default.createDirectory(atPath: dumpLogprobs, withIntermediateDirectories: true) }
         let recognizer = try Recognizer(model: loaded, threads: threads)
+        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing)
         recognizer.keepLogProbs = dumpLogprobs != nil
         let dumpNames = dumpLogprobs.map { OutputNames.npyPaths(for: files, inputs: inputs, outputFolder: $0) }
-        let settings: [String: Any] = ["method": "greedy", "model": modelPath, "tokens": loaded.config.tokens.count]
+        var settings = decoding.settings(decoder: recognizer.decoder)
+        settings["model"] = modelPath
+        settings["tokens"] = loaded.config.tokens.count
         let progress = ProgressReporter(total: files.count, label: "transcribe", enabled: !quiet && files.count > 50)
         var failures = 0, index = 0
         if format == .json { Console.output("[") }
@@ -81,6 +95,9 @@ struct TranscribeCommand: ParsableCommand {
                 object["duration"] = recognition.duration
                 object["words"] = transcript.words.map { ["word": $0.word, "start": $0.start, "end": $0.end, "confidence": $0.confidence] }
                 object["decoding"] = settings
+                if !transcript.alternatives.isEmpty {
+                    object["nbest"] = transcript.alternatives.map { ["text": $0.text, "score": $0.score, "acoustic_score": $0.acousticScore] }
+                }
                 if let names = dumpNames, let logProbs = recognition.logProbs {
                     do {
                         try FileManager.default.createDirectory(atPath: (names[index] as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

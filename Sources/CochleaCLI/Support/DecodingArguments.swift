@@ -1,0 +1,157 @@
+import ArgumentParser
+import CochleaDecoding
+import Foundation
+
+enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
+    case greedy, beam
+}
+
+/// How `transcribe` and `evaluate` turn log-probabilities into words. Greedy unless a beam-search
+/// option is given (or --decoder beam); defaults are `BeamSearchOptions`'s.
+struct DecodingArguments: ParsableArguments {
+    @Option(help: "greedy or beam. Any option below except --decoder implies beam. (default: greedy)")
+    var decoder: DecoderKind?
+    @Option(help: "Beam width: hypotheses kept per frame. (default: 16)")
+    var beam: Int?
+    @Option(name: .customLong("top-k"), help: "Consider only the k most probable tokens per frame. (default: all)")
+    var topK: Int?
+    @Option(help: "Skip tokens whose natural-log probability at a frame is below this, e.g. -5. (default: none)")
+    var tokenThreshold: Float?
+    @Option(help: "Drop hypotheses more than this many nats below the best. (default: 50)")
+    var beamThreshold: Float?
+    @Option(help: "Also report the N best texts with their scores (JSON: \"nbest\"). (default: 1)")
+    var nbest: Int?
+    @Option(help: "Only these comma-separated words may be output, e.g. yes,no,up.")
+    var keywords: String?
+    @Option(help: "Only the words of this file (one per line) may be output.")
+    var lexicon: String?
+    @Option(help: "Words with a confidence (0–1) below this come out as <unk>; with --keywords or --lexicon, speech that no word fits too.")
+    var unknownThreshold: Double?
+    @Option(help: "Word n-gram language model in ARPA format (KenLM, SRILM).")
+    var lm: String?
+    @Option(help: "Language model weight α: each word adds α·ln P(word | history). (default: 0.5)")
+    var lmWeight: Float?
+    @Option(help: "Word insertion bonus β, added per word. (default: 0)")
+    var wordBonus: Float?
+    @Option(name: .customLong("hotword"), help: "Favour WORD, optionally with a weight in nats: --hotword yes:2.5 (repeatable; default weight 3).")
+    var hotwords: [String] = []
+
+    /// True when decoding is a beam search.
+    var usesBeam: Bool { decoder == .beam || (decoder == nil && !beamOptionsGiven.isEmpty) }
+
+    /// The beam-search options given, by flag name.
+    var beamOptionsGiven: [String] {
+        var given = [String]()
+        if beam != nil { given.append("--beam") }
+        if topK != nil { given.append("--top-k") }
+        if tokenThreshold != nil { given.append("--token-threshold") }
+        if beamThreshold != nil { given.append("--beam-threshold") }
+        if nbest != nil { given.append("--nbest") }
+        if keywords != nil { given.append("--keywords") }
+        if lexicon != nil { given.append("--lexicon") }
+        if unknownThreshold != nil { given.append("--unknown-threshold") }
+        if lm != nil { given.append("--lm") }
+        if lmWeight != nil { given.append("--lm-weight") }
+        if wordBonus != nil { given.append("--word-bonus") }
+        if !hotwords.isEmpty { given.append("--hotword") }
+        return given
+    }
+
+    var options: BeamSearchOptions {
+        var o = BeamSearchOptions()
+        if let beam { o.beamWidth = beam }
+        o.tokensPerFrame = topK
+        o.tokenThreshold = tokenThreshold
+        if let beamThreshold { o.beamThreshold = beamThreshold }
+        if let nbest { o.nbest = nbest }
+        if let lmWeight { o.languageModelWeight = lmWeight }
+        if let wordBonus { o.wordBonus = wordBonus }
+        o.unknownThreshold = unknownThreshold
+        return o
+    }
+
+    /// Checks that need no model: numbers in range, options that fit together.
+    func validate() throws {
+        if decoder == .greedy, !beamOptionsGiven.isEmpty {
+            throw ValidationError("\(beamOptionsGiven.joined(separator: ", ")) need a beam search; drop --decoder greedy")
+        }
+        if keywords != nil && lexicon != nil { throw ValidationError("give --keywords or --lexicon, not both") }
+        if let keywords { _ = try parse("--keywords") { try WordList.parse(commaSeparated: keywords) } }
+        for hotword in hotwords { _ = try parse("--hotword") { try Hotwords.parseEntry(hotword) } }
+        guard usesBeam else { return }
+        do {
+            try options.validate()
+        } catch let error as BeamSearchOptionsError {
+            throw ValidationError(Self.flagNames(error.message))
+        }
+    }
+
+    /// The decoder for a model's tokens: reads the lexicon and language model files and checks that
+    /// the tokens can spell every word (naming the characters they lack).
+    func makeDecoder(tokens: [String], timing: FrameTiming) throws -> TranscriptDecoder {
+        guard usesBeam else { return GreedyDecoder(tokens: tokens, timing: timing) }
+        let words: [String]?
+        if let keywords {
+            words = try parse("--keywords") { try WordList.parse(commaSeparated: keywords) }
+        } else if let lexicon {
+            words = try parse("--lexicon") { try WordList.read(path: lexicon) }
+        } else {
+            words = nil
+        }
+        let model = try lm.map { try ARPAReader.read(path: $0) }
+        let entries = try hotwords.map { hotword in try parse("--hotword") { try Hotwords.parseEntry(hotword) } }
+        let spelling = TokenSpelling(tokens: tokens)
+        for (flag, list) in [("--keywords", keywords == nil ? [] : words ?? []), ("--lexicon", lexicon == nil ? [] : words ?? []),
+                             ("--hotword", entries.map(\.word))] {
+            for word in list { _ = try parse(flag) { try spelling.spell(word) } }
+        }
+        return try parse("decoding") {
+            try BeamSearchDecoder(tokens: tokens, timing: timing, options: options, lexicon: words, languageModel: model, hotwords: entries)
+        }
+    }
+
+    /// The settings, for JSON output and reports.
+    func settings(decoder: TranscriptDecoder) -> [String: Any] {
+        guard let beam = decoder as? BeamSearchDecoder else { return ["method": "greedy"] }
+        let o = beam.options
+        var object: [String: Any] = ["method": "beam", "beam": o.beamWidth, "beam_threshold": Double(o.beamThreshold), "nbest": o.nbest]
+        if let k = o.tokensPerFrame { object["top_k"] = k }
+        if let floor = o.tokenThreshold { object["token_threshold"] = Double(floor) }
+        if let words = beam.lexicon?.words {
+            if keywords != nil { object["keywords"] = words } else { object["lexicon"] = lexicon ?? ""; object["lexicon_words"] = words.count }
+        }
+        if let u = o.unknownThreshold { object["unknown_threshold"] = u }
+        if let lm, let model = beam.languageModel {
+            object["lm"] = lm
+            object["lm_order"] = model.order
+            object["lm_weight"] = Double(o.languageModelWeight)
+        }
+        if o.wordBonus != 0 || lm != nil { object["word_bonus"] = Double(o.wordBonus) }
+        if let hot = beam.hotwords { object["hotwords"] = hot.entries.map { ["word": $0.word, "weight": $0.weight] } }
+        return object
+    }
+
+    /// Runs `body`, turning vocabulary errors into validation errors that name the flag.
+    func parse<T>(_ flag: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as VocabularyError {
+            throw ValidationError("\(flag): \(error)")
+        } catch let error as BeamSearchOptionsError {
+            throw ValidationError(Self.flagNames(error.message))
+        }
+    }
+
+    /// Option messages name settings; the CLI's users know them by their flags.
+    static func flagNames(_ message: String) -> String {
+        message.replacingOccurrences(of: "the beam width", with: "--beam")
+            .replacingOccurrences(of: "beam width", with: "--beam")
+            .replacingOccurrences(of: "tokens per frame (top-k)", with: "--top-k")
+            .replacingOccurrences(of: "token threshold", with: "--token-threshold")
+            .replacingOccurrences(of: "beam threshold", with: "--beam-threshold")
+            .replacingOccurrences(of: "n-best", with: "--nbest")
+            .replacingOccurrences(of: "language model weight", with: "--lm-weight")
+            .replacingOccurrences(of: "word bonus", with: "--word-bonus")
+            .replacingOccurrences(of: "unknown threshold", with: "--unknown-threshold")
+    }
+}

@@ -1,0 +1,147 @@
+import CochleaAudio
+import CochleaCore
+import CochleaTestSupport
+import Foundation
+import XCTest
+
+/// Decoding options of transcribe and evaluate, and the spot command, through the built binary,
+/// with a tiny model trained once (its tokens: blank, space, ', g n o p u). The model is barely
+/// trained, so these tests check plumbing, settings and errors; the decoders' behaviour is
+/// tested on constructed log-probabilities in CochleaDecodingTests.
+final class DecodingCommandTests: XCTestCase {
+    static let folder = TemporaryDirectory()
+    static var corpus: String { folder.file("corpus") }
+    static var model: String { folder.file("model") }
+    static var clips: [String] { ["go", "no", "up"].map { corpus + "/\($0)/spk1_nohash_0.wav" } }
+
+    override class func setUp() {
+        super.setUp()
+        try! TinyCorpus.write(to: corpus)
+        let result = try! CLI.run(["train", corpus, "--out", model, "--epochs", "1", "--hidden", "8", "--batch-size", "4", "--threads", "2"])
+        precondition(result.status == 0, result.stderr)
+    }
+
+    func json(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = try CLI.run(["transcribe", "--model", Self.model, "--format", "json"] + Self.clips + arguments)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], result.stdout)
+    }
+
+    func testBeamSettingsAndNBestInJSON() throws {
+        let greedy = try json([])
+        XCTAssertEqual((greedy[0]["decoding"] as? [String: Any])?["method"] as? String, "greedy")
+        XCTAssertNil(greedy[0]["nbest"])
+        // Width 1 is greedy decoding.
+        XCTAssertEqual(try json(["--beam", "1"]).map { $0["text"] as? String }, greedy.map { $0["text"] as? String })
+
+        let beam = try json(["--beam", "4", "--nbest", "3", "--top-k", "5", "--beam-threshold", "20"])
+        let decoding = try XCTUnwrap(beam[0]["decoding"] as? [String: Any])
+        XCTAssertEqual(decoding["method"] as? String, "beam")
+        XCTAssertEqual(decoding["beam"] as? Int, 4)
+        XCTAssertEqual(decoding["nbest"] as? Int, 3)
+        XCTAssertEqual(decoding["top_k"] as? Int, 5)
+        XCTAssertEqual(decoding["beam_threshold"] as? Double, 20)
+        for file in beam {
+            let nbest = try XCTUnwrap(file["nbest"] as? [[String: Any]])
+            XCTAssertTrue((1...3).contains(nbest.count))
+            XCTAssertEqual(nbest[0]["text"] as? String, file["text"] as? String)
+            let scores = nbest.compactMap { $0["score"] as? Double }
+            XCTAssertEqual(scores, scores.sorted(by: >))
+        }
+    }
+
+    func testKeywordsLexiconHotwordsAndLanguageModel() throws {
+        let keywords = ["go", "no", "up"]
+        let constrained = try json(["--keywords", keywords.joined(separator: ","), "--unknown-threshold", "0.3"])
+        for file in constrained {
+            let text = try XCTUnwrap(file["text"] as? String)
+            XCTAssertTrue(text.split(separator: " ").allSatisfy { keywords.contains(String($0)) || $0 == "<unk>" }, text)
+        }
+        let decoding = try XCTUnwrap(constrained[0]["decoding"] as? [String: Any])
+        XCTAssertEqual(decoding["keywords"] as? [String], keywords)
+        XCTAssertEqual(decoding["unknown_threshold"] as? Double, 0.3)
+
+        let lexicon = Self.folder.write("words.txt", Data("# commands\ngo\nno\n\nup\n".utf8))
+        let arpa = Self.folder.write("lm.arpa", Data("\\data\\\nngram 1=5\n\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-0.5\tgo\n-1\tno\n-1\tup\n\n\\end\\\n".utf8))
+        let fused = try json(["--lexicon", lexicon, "--lm", arpa, "--lm-weight", "0.7", "--word-bonus", "1", "--hotword", "go:2", "--hotword", "up"])
+        let settings = try XCTUnwrap(fused[0]["decoding"] as? [String: Any])
+        XCTAssertEqual(settings["lexicon_words"] as? Int, 3)
+        XCTAssertEqual(settings["lm"] as? String, arpa)
+        XCTAssertEqual(settings["lm_weight"] as? Double ?? 0, 0.7, accuracy: 1e-6)
+        XCTAssertEqual(settings["word_bonus"] as? Double, 1)
+        let hotwords = try XCTUnwrap(settings["hotwords"] as? [[String: Any]])
+        XCTAssertEqual(hotwords.map { $0["word"] as? String }, ["go", "up"])
+        XCTAssertEqual(hotwords.map { $0["weight"] as? Double }, [2, 3])
+        for file in fused {
+            XCTAssertTrue((file["text"] as? String ?? "x").split(separator: " ").allSatisfy { keywords.contains(String($0)) })
+        }
+    }
+
+    func testImpossibleOptionsAndBadFilesAreNamed() throws {
+        let arpa = Self.folder.write("broken.arpa", Data("\\data\\\nngram 1=2\n\n\\1-grams:\n-1\tgo\n-x\tno\n\n\\end\\\n".utf8))
+        for (arguments, status, message) in [
+            (["--beam", "0"], Int32(64), "--beam must be at least 1, got 0"),
+            (["--top-k=-2"], 64, "--top-k must be at least 1, got -2"),
+            (["--nbest", "20"], 64, "--nbest (20) cannot exceed --beam (16)"),
+            (["--decoder", "greedy", "--keywords", "go"], 64, "--keywords need a beam search; drop --decoder greedy"),
+            (["--keywords", "go,yes"], 64, "--keywords: \"yes\" has characters that the model's tokens cannot spell: 'y', 'e', 's'"),
+            (["--hotword", "zoo:2"], 64, "--hotword: \"zoo\" has characters that the model's tokens cannot spell: 'z'"),
+            (["--keywords", "go", "--lexicon", "x.txt"], 64, "give --keywords or --lexicon, not both"),
+            (["--unknown-threshold", "1.5"], 64, "--unknown-threshold must be in 0…1"),
+            (["--lm", arpa], 1, "broken.arpa:6: \"-x\" is not a number"),
+            (["--lexicon", Self.folder.file("none.txt")], 64, "--lexicon: \(Self.folder.file("none.txt")): cannot read the lexicon file"),
+        ] {
+            let result = try CLI.run(["transcribe", "--model", Self.model, Self.clips[0]] + arguments)
+            XCTAssertEqual(result.status, status, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): wanted \(message), got \(result.stderr)")
+        }
+    }
+
+    func testEvaluateRunsEachDecoder() throws {
+        for (arguments, line) in [([], "decoding: greedy"), (["--beam", "8"], "decoding: beam 8, beam-threshold 50.0, nbest 1"),
+                                  (["--keywords", "go,no,up"], "decoding: beam 16, beam-threshold 50.0, nbest 1, keywords go,no,up")] {
+            let report = Self.folder.file("report\(arguments.count).json")
+            let result = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--split", "all", "--report", report] + arguments)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stdout.hasPrefix("%WER "), result.stdout)
+            XCTAssertTrue(result.stdout.contains(line), "wanted \(line) in \(result.stdout)")
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+            XCTAssertNotNil(object["decoding"] as? [String: Any])
+        }
+    }
+
+    func testSpotReportsJSONAndWindowsAgreeWithOnePass() throws {
+        // 3 s: the three clips with silence between.
+        var samples = [Float]()
+        for clip in Self.clips {
+            samples += try AudioDecoder.decode(path: clip, sampleRate: 16_000).samples
+            samples += Array(repeating: 0, count: 8_000)
+        }
+        let long = Self.folder.file("long.wav")
+        try AudioWriter.write(samples, sampleRate: 16_000, encoding: .wavPCM16, to: long)
+        func spot(_ extra: [String]) throws -> [String: Any] {
+            let result = try CLI.run(["spot", "--model", Self.model, "--keywords", "go,no:0.2,up", "--threshold", "0.1", long] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], result.stdout)
+            XCTAssertEqual(array.count, 1)
+            return array[0]
+        }
+        let whole = try spot([])
+        XCTAssertEqual(whole["duration"] as? Double ?? 0, 3, accuracy: 0.01)
+        let detections = try XCTUnwrap(whole["detections"] as? [[String: Any]])
+        for detection in detections {
+            XCTAssertTrue(["go", "no", "up"].contains(detection["keyword"] as? String ?? ""))
+            let start = try XCTUnwrap(detection["start"] as? Double), end = try XCTUnwrap(detection["end"] as? Double)
+            XCTAssertTrue(0 <= start && start < end && end <= 3.1, "\(detection)")
+        }
+        let settings = try XCTUnwrap(whole["spotting"] as? [String: Any])
+        XCTAssertEqual((settings["keywords"] as? [[String: Any]])?.map { $0["threshold"] as? Double }, [0.1, 0.2, 0.1])
+        // Windows of 0.2 s whose 5 s of context covers the whole file see what one pass sees.
+        let windowed = try spot(["--window", "0.2", "--context", "5"])
+        XCTAssertEqual(windowed["detections"] as? NSArray, whole["detections"] as? NSArray)
+
+        let bad = try CLI.run(["spot", "--model", Self.model, "--keywords", "yes", long])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("cannot spell: 'y', 'e', 's'"), bad.stderr)
+    }
+}

@@ -37,6 +37,7 @@ public struct DatasetProblem: Equatable, Sendable, CustomStringConvertible {
         case duplicate = "duplicate entry"
         case malformedLine = "malformed line"
         case tooShort = "too short for its transcript"
+        case outsideFolder = "audio path outside the manifest's folder"
     }
     public var kind: Kind
     /// "file:line" or a path.

@@ -182,7 +182,15 @@ enum ManifestReader {
                 dataset.problems.append(DatasetProblem(kind: .malformedLine, location: location, detail: "\(fields.count) columns, the header has \(header.count)"))
                 continue
             }
-            let audio = resolve(fields[pathColumn].trimmingCharacters(in: .whitespaces), folder: folder)
+            let relative = fields[pathColumn].trimmingCharacters(in: .whitespaces)
+            // A manifest travels with its audio: a path that leaves its folder (absolute, or through
+            // "..") breaks when the corpus is moved, and can point anywhere on the machine.
+            if relative.hasPrefix("/") || (relative as NSString).standardizingPath.hasPrefix("..") {
+                dataset.problems.append(DatasetProblem(kind: .outsideFolder, location: location,
+                                                       detail: "\(relative): give paths relative to the manifest, inside its folder"))
+                continue
+            }
+            let audio = resolve(relative, folder: folder)
             var split = defaultSplit
             if let column = splitColumn, column < fields.count, !fields[column].isEmpty {
                 guard let parsed = Split(rawValue: fields[column].lowercased().replacingOccurrences(of: "dev", with: "validation")) else {
@@ -201,7 +209,6 @@ enum ManifestReader {
 
     /// Paths are relative to the manifest; Common Voice's manifests name files in a `clips/` folder beside them.
     private static func resolve(_ relative: String, folder: String) -> String {
-        if relative.hasPrefix("/") { return relative }
         let direct = (folder as NSString).appendingPathComponent(relative)
         if !DatasetLoader.fileExists(direct) {
             let clips = (folder as NSString).appendingPathComponent("clips/" + relative)

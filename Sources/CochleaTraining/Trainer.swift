@@ -13,6 +13,8 @@ public enum TrainingEvent {
     case features(done: Int, total: Int)
     case batch(BatchProgress)
     case epoch(EpochRecord, isBest: Bool, secondsLeft: Double)
+    /// Entries skipped before training starts, each with its file and line.
+    case problems([DatasetProblem])
 }
 
 public struct BatchProgress {
@@ -97,7 +99,7 @@ public final class Trainer {
         let validationIndices = usable(plan.train.count..<(plan.train.count + plan.validation.count))
         let testIndices = usable((plan.train.count + plan.validation.count)..<items.count)
         try writeProblems(problems)
-        if !problems.isEmpty { onEvent(.message("skipped \(problems.count) entries with problems (listed in \(output)/problems.txt)")) }
+        if !problems.isEmpty { onEvent(.problems(problems)) }
         guard !trainIndices.isEmpty else {
             throw TrainingError.nothingUsable(reason: problems.isEmpty ? "the dataset has no training utterances" : "every training entry had a problem (see \(output)/problems.txt)")
         }

@@ -218,6 +218,10 @@ final class TrainingDisplay {
                                                        p.epoch + 1, p.epochs, bar, p.batch, p.batches, p.meanLoss,
                                                        p.framesPerSecond, ProgressReporter.clock(max(0, p.secondsLeft))).utf8))
             drawn = true
+        case .problems(let problems):
+            clear()
+            for problem in problems.prefix(20) { Console.error(problem.description) }
+            Console.note("cochlea: skipping \(problems.count) dataset entries with problems\(problems.count > 20 ? " (the first 20 above)" : ""); all are listed in problems.txt in the output folder")
         case .epoch(let r, let isBest, let left):
             clear()
             Console.note(String(format: "epoch %2d: train loss %.3f, validation loss %.3f, WER %.2f%%, CER %.2f%%, %.0f frames/s, %.0f s%@, %@ left",

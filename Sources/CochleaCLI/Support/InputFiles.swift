@@ -9,13 +9,15 @@ enum InputFiles {
         "rf64", "mp3", "voc", "sf", "ircam", "nist", "sph", "htk", "mat", "pvf", "xi", "sds", "avr", "wve",
     ]
 
-    /// A named path that does not exist is kept, so the batch reports it as an error with the rest.
+    /// A named path that does not exist is kept, so the batch reports it as an error with the rest;
+    /// so is a folder without audio files (the decoder then says it is a folder, not audio).
     static func expand(_ arguments: [String]) -> [String] {
         var files = [String]()
         for argument in arguments {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
-                files += walk(argument)
+                let found = walk(argument)
+                files += found.isEmpty ? [argument] : found
             } else {
                 files.append(argument)
             }

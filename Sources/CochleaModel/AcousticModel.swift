@@ -77,7 +77,10 @@ public struct AcousticModel {
         return values
     }
 
-    /// Writes `config.json` and `model.safetensors` into `folder` (created if needed), each atomically.
+    /// Writes `model.safetensors`, then `config.json`, into `folder` (created if needed), each
+    /// atomically. The config goes last because it marks the folder as a model: a crash between the
+    /// two leaves no config (first save) or the previous one, whose sizes and tokens the new weights
+    /// share, so a folder with a config always loads.
     public func save(to folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try AtomicFile.write(weightsData(), to: (folder as NSString).appendingPathComponent(Self.weightsFile))

@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
         .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaAudio", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaRecognitionTests", dependencies: ["CochleaRecognition", "CochleaModel", "CochleaNN", "CochleaFeatures", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaNN", "CochleaModel", "CochleaTraining", "CochleaTestSupport"]),

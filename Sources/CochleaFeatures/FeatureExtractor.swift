@@ -69,8 +69,14 @@ public final class FeatureExtractor {
 
     /// Writes `frameCount(samples.count) × dimension` values to `output`, row-major.
     public func compute(samples: UnsafeBufferPointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        let frames = options.frameCount(sampleCount: samples.count)
         var random = SeededRandom(seed: options.ditherSeed)
+        compute(samples: samples, into: output, random: &random)
+    }
+
+    /// As `compute(samples:into:)`, drawing dither from `random`, so that a stream of chunks
+    /// continues the noise where the previous chunk left it.
+    func compute(samples: UnsafeBufferPointer<Float>, into output: UnsafeMutablePointer<Float>, random: inout SeededRandom) {
+        let frames = options.frameCount(sampleCount: samples.count)
         for frame in 0..<frames {
             var logEnergy = options.kind == .psfMFCC
                 ? preparePythonSpeechFeaturesFrame(frame, of: samples, into: fft.input)

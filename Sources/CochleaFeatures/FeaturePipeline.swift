@@ -99,7 +99,12 @@ public final class PipelineExtractor {
 
     /// Features of samples already at `pipeline.options.sampleRate`.
     public func features(of samples: [Float]) -> FeatureMatrix {
-        var matrix = extractor.compute(samples)
+        postprocess(extractor.compute(samples))
+    }
+
+    /// Normalisation, deltas and stacking of extracted features.
+    private func postprocess(_ extracted: FeatureMatrix) -> FeatureMatrix {
+        var matrix = extracted
         switch pipeline.normalization {
         case .none: break
         case .mean: matrix = CMVN.utterance(matrix)
@@ -111,8 +116,18 @@ public final class PipelineExtractor {
         return matrix
     }
 
-    /// Decodes `path` at the pipeline's sample rate and computes its features.
+    /// Decodes `path` at the pipeline's sample rate and computes its features, reading the audio a
+    /// chunk at a time: only the features are ever whole in memory (16 kB a second of audio at 40
+    /// dimensions, against 64 kB of samples), so hour-long recordings are fine.
     public func features(path: String) throws -> FeatureMatrix {
-        features(of: try AudioDecoder.decode(path: path, sampleRate: pipeline.options.sampleRate).samples)
+        try features(stream: AudioStream(path: path, sampleRate: pipeline.options.sampleRate))
+    }
+
+    /// Features of everything left in `stream` (which must be at the pipeline's sample rate).
+    public func features(stream: AudioStream) throws -> FeatureMatrix {
+        precondition(stream.sampleRate == pipeline.options.sampleRate, "the stream must deliver the pipeline's sample rate")
+        let features = StreamingFeatures(extractor: extractor)
+        while let chunk = try stream.next() { features.append(chunk) }
+        return postprocess(features.finish())
     }
 }

@@ -29,6 +29,10 @@ public final class Recognizer {
     /// Utterances per network batch (similar lengths are grouped).
     public var batchSize = 16
     public var keepLogProbs = false
+    /// Network frames above which a recording is run in windows of `longFrames` with
+    /// `windowContext` frames of context on each side (about 3 minutes and 6 s at a 30 ms stride).
+    public var longFrames = 6_000
+    public var windowContext = 200
     let network: AcousticNetwork<Float>
     let extractors: [PipelineExtractor]
 
@@ -68,8 +72,9 @@ public final class Recognizer {
         prepared.withUnsafeMutableBufferPointer { out in
             Parallel.forEach(count: paths.count, threads: threads, makeWorker: { self.extractors[$0] }) { extractor, i in
                 do {
-                    let clip = try AudioDecoder.decode(path: paths[i], sampleRate: rate)
-                    out[i] = (paths[i], .success(extractor.features(of: clip.samples)), clip.duration)
+                    let stream = try AudioStream(path: paths[i], sampleRate: rate)
+                    let features = try extractor.features(stream: stream)
+                    out[i] = (paths[i], .success(features), Double(stream.samplesDelivered) / Double(rate))
                 } catch {
                     out[i] = (paths[i], .failure(error), 0)
                 }
@@ -91,6 +96,16 @@ public final class Recognizer {
             }
         }
         let classes = model.config.network.classes
+        // Long recordings run alone, in overlapping windows, so the network's workspace stays small.
+        let long = usable.filter { $0.features.frames > longFrames }
+        usable.removeAll { $0.features.frames > longFrames }
+        for member in long {
+            let logProbs = windowedLogProbabilities(member.features)
+            logProbs.withUnsafeBufferPointer { lp in
+                results[member.index].result = .success(decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)))
+            }
+            if keepLogProbs { results[member.index].logProbs = logProbs }
+        }
         for group in LengthGroups.make(usable.map(\.features.frames), batchSize: batchSize) {
             let members = group.map { usable[$0] }
             let steps = members.map(\.features.frames).max() ?? 0

@@ -81,3 +81,39 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(clip.samples.count, 16_000)
     }
 }
+
+final class AudioStreamTests: XCTestCase {
+    func testStreamDeliversTheDecodedSamplesInChunks() throws {
+        let path = Fixtures.path("audio/chirp.wav")
+        let stream = try AudioStream(path: path, chunkFrames: 1_000)
+        var samples = [Float]()
+        var chunks = 0
+        while let chunk = try stream.next() {
+            samples += chunk
+            chunks += 1
+        }
+        XCTAssertEqual(samples, try AudioDecoder.decode(path: path).samples)
+        XCTAssertEqual(chunks, 32)
+        XCTAssertNil(try stream.next())
+    }
+
+    func testStreamResamplesAndChecksLikeTheDecoder() throws {
+        let stereo = Fixtures.path("audio/stereo44k_float.wav")
+        let stream = try AudioStream(path: stereo, chunkFrames: 4_096)
+        var samples = [Float]()
+        while let chunk = try stream.next() { samples += chunk }
+        let whole = try AudioDecoder.decode(path: stereo).samples
+        XCTAssertEqual(samples.count, whole.count, accuracy: 2)
+        let largest = zip(samples[100..<15_900], whole[100..<15_900]).map { abs($0 - $1) }.max()!
+        XCTAssertLessThan(largest, 1e-4)
+        let folder = TemporaryDirectory()
+        var bad = [Float](repeating: 0.1, count: 10_000)
+        bad[9_000] = .infinity
+        try AudioWriter.write(bad, sampleRate: 16_000, encoding: .wavFloat, to: folder.file("inf.wav"))
+        let broken = try AudioStream(path: folder.file("inf.wav"), chunkFrames: 4_096)
+        XCTAssertThrowsError(try { while try broken.next() != nil {} }()) { error in
+            XCTAssertEqual(error as? AudioError, .nonFinite(path: folder.file("inf.wav"), sampleIndex: 9_000, value: "infinite"))
+        }
+        XCTAssertThrowsError(try AudioStream(path: folder.file("none.wav"))) { XCTAssertEqual($0 as? AudioError, .missing(path: folder.file("none.wav"))) }
+    }
+}

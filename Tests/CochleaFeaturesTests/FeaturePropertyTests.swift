@@ -127,3 +127,37 @@ final class FrameStackingTests: XCTestCase {
         XCTAssertThrowsError(try pipeline.validate())
     }
 }
+
+final class StreamingFeaturesTests: XCTestCase {
+    /// Chunks of any size give exactly the features of the whole signal, dither included.
+    func testChunksEqualTheWholeSignal() throws {
+        let speech = try AudioDecoder.decode(path: Fixtures.path("audio/speech.wav")).samples
+        for kind in [FeatureKind.mfcc, .fbank] {
+            var options = kind == .mfcc ? FeatureOptions.kaldiMFCC : .kaldiFbank
+            options.dither = 1
+            let whole = try FeatureExtractor(options: options).compute(speech)
+            for chunk in [1, 399, 400, 1_000, 65_536] {
+                let stream = StreamingFeatures(extractor: try FeatureExtractor(options: options))
+                for start in stride(from: 0, to: speech.count, by: chunk) {
+                    stream.append(Array(speech[start..<min(start + chunk, speech.count)]))
+                }
+                XCTAssertEqual(stream.finish(), whole, "\(kind), chunks of \(chunk)")
+            }
+        }
+    }
+
+    func testFileFeaturesStreamTheAudio() throws {
+        var pipeline = FeaturePipeline.init(options: .kaldiFbank, normalization: .meanVariance, deltas: DeltaOptions())
+        pipeline.options.numMelBins = 40
+        let extractor = try PipelineExtractor(pipeline)
+        // A 16 kHz file needs no resampling: streamed and whole agree exactly.
+        let path = Fixtures.path("audio/speech.wav")
+        XCTAssertEqual(try extractor.features(path: path), extractor.features(of: try AudioDecoder.decode(path: path).samples))
+        // 44.1 kHz: the streaming resampler agrees with the one-shot one to within its own accuracy.
+        let stereo = Fixtures.path("audio/stereo44k_float.wav")
+        let streamed = try extractor.features(path: stereo), whole = extractor.features(of: try AudioDecoder.decode(path: stereo).samples)
+        XCTAssertEqual(streamed.frames, whole.frames)
+        let largest = zip(streamed.values, whole.values).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThan(largest, 0.05, "normalised features of resampled audio")
+    }
+}

@@ -89,7 +89,8 @@ struct Planner {
         }
         item.speed = options.speedFactors[Int(random.next() % UInt64(options.speedFactors.count))]
         item.tempo = quantized(uniform(options.tempo), 1000)
-        if renderer.engine != .espeak && random.nextUnitDouble() < options.raisedVoiceShare {
+        // Training voices only: held-out voices must sound as they are, or the test measures the augmentation.
+        if renderer.engine != .espeak && split == .train && random.nextUnitDouble() < options.raisedVoiceShare {
             item.speed = options.raisedVoiceFactors[Int(random.next() % UInt64(options.raisedVoiceFactors.count))]
             item.tempo = quantized(item.tempo / item.speed, 1000)
             item.cents = Int(uniform(options.raisedPitchCents).rounded())

@@ -86,6 +86,7 @@ final class PlanTests: XCTestCase {
                 // A raised recorded voice: its tempo undoes the speed change, its pitch goes up.
                 raised += 1
                 XCTAssertNotEqual(item.engine, .espeak)
+                XCTAssertEqual(item.split, .train, "held-out voices are never raised")
                 XCTAssertEqual(item.tempo * item.speed, 1, accuracy: 0.15)
                 XCTAssertTrue(options.raisedPitchCents.contains(Double(item.cents)))
             } else {

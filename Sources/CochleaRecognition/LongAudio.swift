@@ -25,6 +25,9 @@ extension Recognizer {
     func forEachWindow(of features: FeatureMatrix, frames window: Int, context: Int,
                        _ body: (LogProbabilities) throws -> Void) throws {
         let classes = model.config.network.classes, dims = features.dims, frames = features.frames
+        // One long input at a time: its two directions are what can run side by side.
+        network.threads = min(2, threads)
+        defer { network.threads = 1 }
         try features.values.withUnsafeBufferPointer { x in
             var start = 0
             while start < frames {

@@ -33,14 +33,20 @@ public final class Recognizer {
     /// `windowContext` frames of context on each side (about 3 minutes and 6 s at a 30 ms stride).
     public var longFrames = 6_000
     public var windowContext = 200
-    let network: AcousticNetwork<Float>
+    /// One network per thread: batches of different files run side by side, each single-threaded,
+    /// which keeps both cores busier than splitting one small batch's two directions.
+    let networks: [AcousticNetwork<Float>]
+    var network: AcousticNetwork<Float> { networks[0] }
     let extractors: [PipelineExtractor]
 
     public init(model: AcousticModel, threads: Int = Parallel.coreCount) throws {
         self.model = model
         self.threads = max(1, threads)
-        network = model.makeNetwork()
-        network.threads = min(2, self.threads)
+        networks = (0..<self.threads).map { _ in
+            let network = model.makeNetwork()
+            network.threads = 1
+            return network
+        }
         extractors = try (0..<self.threads).map { _ in try PipelineExtractor(model.config.features) }
         let features = model.config.features
         decoder = GreedyDecoder(tokens: model.config.tokens, timing: FrameTiming(shift: features.frameShiftSeconds, length: features.frameLengthSeconds))
@@ -83,6 +89,26 @@ public final class Recognizer {
         return run(prepared)
     }
 
+    /// Each member's [T, C] log-probabilities from one padded batch through `network`.
+    private func forward(_ members: [FeatureMatrix], on network: AcousticNetwork<Float>) -> [[Float]] {
+        let classes = model.config.network.classes, dims = model.config.network.inputSize
+        let steps = members.map(\.frames).max() ?? 0, b = members.count
+        guard steps > 0 else { return members.map { _ in [] } }
+        var input = [Float](repeating: 0, count: steps * b * dims)
+        for (position, member) in members.enumerated() {
+            for t in 0..<member.frames {
+                let destination = (t * b + position) * dims
+                for d in 0..<dims { input[destination + d] = member.values[t * dims + d] }
+            }
+        }
+        return input.withUnsafeBufferPointer { x in
+            let lp = network.forward(input: x.baseAddress!, steps: steps, batch: b, lengths: members.map(\.frames))
+            return members.indices.map { position in
+                (0..<members[position].frames).flatMap { t in Array(UnsafeBufferPointer(start: lp + (t * b + position) * classes, count: classes)) }
+            }
+        }
+    }
+
     /// Runs the network over the inputs with features, in batches of similar length, and decodes.
     private func run(_ inputs: [(String, Result<FeatureMatrix, Error>, Double)]) -> [Recognition] {
         var results = inputs.map { Recognition(path: $0.0, result: .failure(CancellationError()), duration: $0.2) }
@@ -106,35 +132,22 @@ public final class Recognizer {
             }
             if keepLogProbs { results[member.index].logProbs = logProbs }
         }
-        for group in LengthGroups.make(usable.map(\.features.frames), batchSize: batchSize) {
-            let members = group.map { usable[$0] }
-            let steps = members.map(\.features.frames).max() ?? 0
-            let b = members.count, dims = model.config.network.inputSize
-            var input = [Float](repeating: 0, count: steps * b * dims)
-            for (position, member) in members.enumerated() {
-                for t in 0..<member.features.frames {
-                    let destination = (t * b + position) * dims
-                    for d in 0..<dims { input[destination + d] = member.features.values[t * dims + d] }
-                }
+        let groups = LengthGroups.make(usable.map(\.features.frames), batchSize: batchSize)
+        var outputs = [[[Float]]](repeating: [], count: groups.count)
+        outputs.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(count: groups.count, threads: networks.count, makeWorker: { self.networks[$0] }) { network, g in
+                out[g] = forward(groups[g].map { usable[$0].features }, on: network)
             }
-            let lengths = members.map(\.features.frames)
-            input.withUnsafeBufferPointer { x in
-                let lp = steps == 0 ? nil : network.forward(input: x.baseAddress!, steps: steps, batch: b, lengths: lengths)
-                for (position, member) in members.enumerated() {
-                    guard let lp else {
-                        results[member.index].result = .success(Transcript(text: "", words: [], confidence: 0, score: 0))
-                        if keepLogProbs { results[member.index].logProbs = [] }
-                        continue
-                    }
-                    let view = LogProbabilities(values: UnsafeBufferPointer(start: lp + position * classes, count: (steps - 1) * b * classes + classes),
-                                                frames: lengths[position], classes: classes, rowStride: b * classes)
-                    results[member.index].result = .success(decoder.decode(view))
-                    if keepLogProbs {
-                        results[member.index].logProbs = (0..<lengths[position]).flatMap { t in
-                            Array(UnsafeBufferPointer(start: lp + (t * b + position) * classes, count: classes))
-                        }
-                    }
+        }
+        for (g, group) in groups.enumerated() {
+            for (position, member) in group.map({ usable[$0] }).enumerated() {
+                let logProbs = outputs[g][position]
+                logProbs.withUnsafeBufferPointer { lp in
+                    results[member.index].result = .success(member.features.frames == 0
+                        ? Transcript(text: "", words: [], confidence: 0, score: 0)
+                        : decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)))
                 }
+                if keepLogProbs { results[member.index].logProbs = logProbs }
             }
         }
         return results

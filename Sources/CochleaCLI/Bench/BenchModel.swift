@@ -48,7 +48,7 @@ struct BenchModel: ParsableCommand {
             let batched = Stopwatch.median(repeats: 5, warmup: 1) { _ = step.evaluate(many) }
             print(String(format: "  H %3d inference, batch of 64 clips: %.1f ms, %.0f× real time", h, batched * 1000, 64.0 / batched))
         }
-        print(String(format: "  peak resident memory of this process: %.0f MB", peakMemoryMB()))
+        print(String(format: "  peak resident memory of this process: %.0f MB", Stopwatch.peakMemoryMB()))
         guard !peers.noPeers else { return }
         print("\nPyTorch \(threads) thread(s), same shapes (bilstm_ctc_bench.py):")
         for h in hidden {
@@ -74,11 +74,5 @@ struct BenchModel: ParsableCommand {
         var f = 0.0
         for l in 0..<layers { f += 2 * 2 * 4 * Double(h) * Double((l == 0 ? 39 : 2 * h) + h) }
         return f + 2 * 2 * Double(h) * 29
-    }
-
-    private func peakMemoryMB() -> Double {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 }

@@ -62,4 +62,11 @@ enum Stopwatch {
         times.sort()
         return times[times.count / 2]
     }
+
+    /// This process's peak resident memory so far (VmHWM), in MB.
+    static func peakMemoryMB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
 }

@@ -37,7 +37,8 @@ public final class FeatureExtractor {
             ? MelFilterbank(integerBins: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
                             lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
             : MelFilterbank(binCount: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
-                            lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
+                            lowFrequency: options.lowFrequency, highFrequency: options.highFrequency,
+                            vtln: (options.vtlnWarp, options.vtlnLow, options.vtlnHigh))
         let dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
         let lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
         liftedDCT = dct.indices.map { dct[$0] * lifter[$0 / options.numMelBins] }

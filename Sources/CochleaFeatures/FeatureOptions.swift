@@ -50,6 +50,13 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
     /// Hz; zero or negative means an offset below the Nyquist frequency.
     public var highFrequency: Double = 0
 
+    /// Vocal tract length normalisation: the factor by which frequencies are warped before the mel
+    /// filterbank (Kaldi's --vtln-warp; 1 is none), piecewise linearly between `vtlnLow` and
+    /// `vtlnHigh` Hz (zero or negative: an offset below Nyquist).
+    public var vtlnWarp: Double = 1
+    public var vtlnLow: Double = 100
+    public var vtlnHigh: Double = -500
+
     // MFCC
     /// Number of cepstra kept, including C0.
     public var numCeps = 13
@@ -159,6 +166,7 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
         if kind != .fbank {
             guard (1...numMelBins).contains(numCeps) else { throw fail("number of cepstra must be 1 to the number of mel bins (\(numMelBins)), got \(numCeps)") }
         }
+        guard (0.5...2).contains(vtlnWarp) else { throw fail("VTLN warp factor must be in 0.5...2, got \(vtlnWarp)") }
         guard cepstralLifter >= 0 else { throw fail("cepstral lifter must be 0 or positive, got \(cepstralLifter)") }
         guard energyFloor >= 0 else { throw fail("energy floor must be 0 or positive, got \(energyFloor)") }
     }

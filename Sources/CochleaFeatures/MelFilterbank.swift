@@ -34,8 +34,10 @@ struct MelFilterbank {
         lanes = padded.map { $0.count / 8 }
     }
 
-    /// Kaldi's construction over the FFT bins 0..<fftLength/2 (the Nyquist bin is never used).
-    init(binCount: Int, fftLength: Int, sampleRate: Int, lowFrequency: Double, highFrequency: Double) {
+    /// Kaldi's construction over the FFT bins 0..<fftLength/2 (the Nyquist bin is never used); with
+    /// a VTLN warp, each filter's left, centre and right edges are warped (Kaldi's `VtlnWarpMelFreq`).
+    init(binCount: Int, fftLength: Int, sampleRate: Int, lowFrequency: Double, highFrequency: Double,
+         vtln: (warp: Double, low: Double, high: Double) = (1, 100, -500)) {
         let nyquist = 0.5 * Double(sampleRate)
         let high = highFrequency > 0 ? highFrequency : nyquist + highFrequency
         let fftBins = fftLength / 2
@@ -44,9 +46,17 @@ struct MelFilterbank {
         let melDelta = (melHigh - melLow) / Double(binCount + 1)
         var offsets = [Int](), weights = [[Float]]()
         for bin in 0..<binCount {
-            let left = melLow + Double(bin) * melDelta
-            let center = left + melDelta
-            let right = center + melDelta
+            var left = melLow + Double(bin) * melDelta
+            var center = left + melDelta
+            var right = center + melDelta
+            if vtln.warp != 1 {
+                let vtlnHigh = vtln.high > 0 ? vtln.high : nyquist + vtln.high
+                func warp(_ mel: Double) -> Double {
+                    MelScale.mel(MelFilterbank.vtlnWarp(MelScale.hertz(mel), warp: vtln.warp, low: vtln.low, high: vtlnHigh,
+                                                        lowFrequency: lowFrequency, highFrequency: high))
+                }
+                (left, center, right) = (warp(left), warp(center), warp(right))
+            }
             var first = -1
             var row = [Float]()
             for i in 0..<fftBins {
@@ -62,6 +72,19 @@ struct MelFilterbank {
             weights.append(row)
         }
         self.init(offsets: offsets, weights: weights)
+    }
+
+    /// Kaldi's `VtlnWarpFreq`: frequencies between the cut-offs scaled by 1/warp, the stretches
+    /// below and above bent to meet the band's edges unchanged.
+    static func vtlnWarp(_ frequency: Double, warp: Double, low lowCutoff: Double, high highCutoff: Double,
+                         lowFrequency: Double, highFrequency: Double) -> Double {
+        guard frequency >= lowFrequency && frequency <= highFrequency else { return frequency }
+        let l = lowCutoff * max(1, warp), h = highCutoff * min(1, warp)
+        let scale = 1 / warp
+        let fl = scale * l, fh = scale * h
+        if frequency < l { return lowFrequency + (fl - lowFrequency) / (l - lowFrequency) * (frequency - lowFrequency) }
+        if frequency < h { return scale * frequency }
+        return highFrequency + (highFrequency - fh) / (highFrequency - h) * (frequency - highFrequency)
     }
 
     /// mel[b] = Σ_k weights[b][k] · power[offsets[b] + k]; `power` holds `padding` zeros past its end.

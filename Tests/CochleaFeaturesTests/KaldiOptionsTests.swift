@@ -80,6 +80,11 @@ final class KaldiOptionsTests: XCTestCase {
         try check("fbank40_no_pow2", options(.fbank) { $0.numMelBins = 40; $0.roundToPowerOfTwo = false })
     }
 
+    func testVTLNWarp() throws {
+        try check("fbank40_vtln88", options(.fbank) { $0.numMelBins = 40; $0.vtlnWarp = 0.88 })
+        try check("fbank40_vtln112", options(.fbank) { $0.numMelBins = 40; $0.vtlnWarp = 1.12 })
+    }
+
     func testSlidingCMN() throws {
         let mfcc = try FeatureExtractor(options: options(.mfcc) { _ in }).compute(speech)
         var o = SlidingCMNOptions()

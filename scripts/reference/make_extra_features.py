@@ -36,6 +36,8 @@ cases = {
     "fbank23_magnitude": ("fbank", dict(use_power=False)),
     "fbank40_linear": ("fbank", dict(num_mel_bins=40, use_log_fbank=False)),
     "fbank40_no_pow2": ("fbank", dict(num_mel_bins=40, round_to_power_of_two=False)),
+    "fbank40_vtln88": ("fbank", dict(num_mel_bins=40, vtln_warp=0.88)),
+    "fbank40_vtln112": ("fbank", dict(num_mel_bins=40, vtln_warp=1.12)),
 }
 doc = {}
 for name, (kind, opts) in cases.items():

@@ -12,14 +12,32 @@ final class BatchPreparer {
     let store: FeatureStore
     let options: TrainingOptions
     let mixer: NoiseMixer?
-    private let extractors: [PipelineExtractor]
+    private let workers: [Worker]
+
+    /// One per thread: feature extractors for the unwarped filterbank and, made when first needed,
+    /// for each warp factor.
+    final class Worker {
+        let pipeline: FeaturePipeline
+        private var extractors: [Int: PipelineExtractor] = [:]
+        init(_ pipeline: FeaturePipeline) { self.pipeline = pipeline }
+
+        /// The extractor for warp factor 1 + step · 0.025.
+        func extractor(warpStep step: Int) throws -> PipelineExtractor {
+            if let extractor = extractors[step] { return extractor }
+            var warped = pipeline
+            warped.options.vtlnWarp = 1 + Double(step) * 0.025
+            let extractor = try PipelineExtractor(warped)
+            extractors[step] = extractor
+            return extractor
+        }
+    }
 
     init(items: [PlannedUtterance], store: FeatureStore, options: TrainingOptions, mixer: NoiseMixer?) throws {
         self.items = items
         self.store = store
         self.options = options
         self.mixer = mixer
-        extractors = try (0..<options.threads).map { _ in try PipelineExtractor(options.features) }
+        workers = (0..<options.threads).map { _ in Worker(options.features) }
     }
 
     func prepare(_ members: [Int], epoch: Int, batch: Int) throws -> PreparedBatch {
@@ -28,7 +46,7 @@ final class BatchPreparer {
         let lock = NSLock()
         let blocks = options.features.blocks
         try features.withUnsafeMutableBufferPointer { out in
-            try Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.extractors[$0] }) { extractor, position in
+            try Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.workers[$0] }) { worker, position in
                 let i = members[position]
                 var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(position))
                 do {
@@ -37,7 +55,11 @@ final class BatchPreparer {
                     let speed = random.nextUnitDouble() < options.speedProbability
                         ? range.lowerBound + random.nextUnitDouble() * (range.upperBound - range.lowerBound) : 1
                     let noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
-                    if speed != 1 || noise {
+                    let warps = options.warpRange
+                    let warpStep = random.nextUnitDouble() < options.warpProbability
+                        ? Int(((warps.lowerBound + random.nextUnitDouble() * (warps.upperBound - warps.lowerBound) - 1) / 0.025).rounded()) : 0
+                    if speed != 1 || noise || warpStep != 0 {
+                        let extractor = try worker.extractor(warpStep: warpStep)
                         let rate = options.features.options.sampleRate
                         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
                         // Played at `speed` times its rate: slower and lower for speed < 1.

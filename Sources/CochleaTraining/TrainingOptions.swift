@@ -36,6 +36,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// children's vocal tracts, which it lacks.
     public var speedProbability = 0.6
     public var speedRange: ClosedRange<Double> = 0.85...1.25
+    /// Share of training utterances whose mel filterbank is warped each epoch (VTLP: Jaitly and
+    /// Hinton 2013), by a factor in `warpRange` in steps of 0.025: formants move, pitch and tempo stay.
+    public var warpProbability = 0.5
+    public var warpRange: ClosedRange<Double> = 0.85...1.15
     public var noiseSNR: ClosedRange<Double> = 5...30
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
@@ -57,6 +61,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard clipNorm >= 0 else { throw fail("clip norm must be 0 or positive, got \(clipNorm)") }
         guard (0...1).contains(noiseProbability) else { throw fail("noise probability must be in [0, 1], got \(noiseProbability)") }
         guard (0...1).contains(speedProbability) else { throw fail("speed perturbation probability must be in [0, 1], got \(speedProbability)") }
+        guard (0...1).contains(warpProbability) else { throw fail("warp probability must be in [0, 1], got \(warpProbability)") }
+        guard warpRange.lowerBound >= 0.7, warpRange.upperBound <= 1.3 else { throw fail("warp factors must lie in 0.7...1.3, got \(warpRange)") }
         guard speedRange.lowerBound >= 0.5, speedRange.upperBound <= 2 else {
             throw fail("speed perturbation factors must lie in 0.5...2, got \(speedRange)")
         }

@@ -82,6 +82,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Share of training utterances speed-perturbed each epoch (resampled: tempo, pitch and formants).")
     var speedPerturbation = TrainingOptions().speedProbability
     @Option(help: "Lowest and highest speed factor, e.g. 0.85:1.25.") var speedRange = "0.85:1.25"
+    @Option(help: "Share of training utterances with a warped mel filterbank each epoch (VTLP).")
+    var warp = TrainingOptions().warpProbability
+    @Option(help: "Lowest and highest warp factor, e.g. 0.85:1.15.") var warpRange = "0.85:1.15"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -114,6 +117,10 @@ struct TrainCommand: ParsableCommand {
         let speeds = speedRange.split(separator: ":").compactMap { Double($0) }
         guard speeds.count == 2, speeds[0] <= speeds[1] else { throw ValidationError("--speed-range takes LOW:HIGH, e.g. 0.85:1.25") }
         o.speedRange = speeds[0]...speeds[1]
+        o.warpProbability = warp
+        let warps = warpRange.split(separator: ":").compactMap { Double($0) }
+        guard warps.count == 2, warps[0] <= warps[1] else { throw ValidationError("--warp-range takes LOW:HIGH, e.g. 0.85:1.15") }
+        o.warpRange = warps[0]...warps[1]
         let bounds = noiseSnr.split(separator: ":").compactMap { Double($0) }
         guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--noise-snr takes LOW:HIGH in dB, e.g. 5:30") }
         o.noiseSNR = bounds[0]...bounds[1]

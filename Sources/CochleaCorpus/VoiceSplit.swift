@@ -17,13 +17,19 @@ public struct VoiceSplit: Equatable, Sendable {
     public init(assignment: [String: Split]) { self.assignment = assignment }
 
     /// Recorded speakers: one to test, one to validation, the rest to training (with fewer than
-    /// three, test first, then training). espeak timbres: per gender, whole families are dealt to
-    /// test, then validation, until each holds `share` of that gender's timbres; the rest train.
-    /// Both orders are shuffled by `seed`.
+    /// three, test first, then training) — except that a recorded speaker who is the only one of
+    /// their gender always trains: there is one woman among the five (slt), and a model that never
+    /// hears a real woman's voice fails on women, whatever the test then says. espeak timbres: per
+    /// gender, whole families are dealt to test, then validation, until each holds `share` of that
+    /// gender's timbres; the rest train. Both orders are shuffled by `seed`.
     public init(speakers: [Speaker], seed: UInt64, share: Double) {
         var random = SeededRandom(seed: seed ^ 0x5EED_5EA1_7000_0001)
         assignment = [:]
-        var recorded = speakers.filter(\.recorded).map(\.id).sorted()
+        let recordedSpeakers = speakers.filter(\.recorded)
+        for speaker in recordedSpeakers where recordedSpeakers.filter({ $0.gender == speaker.gender }).count == 1 {
+            assignment[speaker.id] = .train
+        }
+        var recorded = recordedSpeakers.map(\.id).filter { assignment[$0] == nil }.sorted()
         recorded.shuffle(using: &random)
         for (i, id) in recorded.enumerated() {
             switch (i, recorded.count) {

@@ -48,6 +48,7 @@ final class PlanTests: XCTestCase {
                     .filter { id in speakers.first { $0.id == id }!.gender == .female }
                 XCTAssertFalse(female.isEmpty, "seed \(seed): \(split) should hold a female voice")
             }
+            XCTAssertEqual(splitOf["slt"], .train, "seed \(seed): the only real woman's voice trains")
         }
     }
 

@@ -121,7 +121,7 @@ public final class OutputLock {
             }
             // Someone holds it: still running, or a lock left by a process that died?
             let owner = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if let owner, owner != getpid(), kill(owner, 0) == 0 || errno == EPERM {
+            if let owner, owner != getpid(), kill(owner, 0) == 0 || errno == EPERM, !OutputLock.isZombie(owner) {
                 throw TrainingError.locked(folder: folder, pid: owner)
             }
             unlink(path)
@@ -130,6 +130,14 @@ public final class OutputLock {
     }
 
     deinit { unlink(path) }
+
+    /// A process that has exited but not yet been reaped (as a killed MPI rank can stay for a while
+    /// when its launcher is gone) still answers kill(pid, 0), yet holds nothing.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
 }
 
 public enum TrainingError: Error, CustomStringConvertible, Equatable {

@@ -181,9 +181,9 @@ struct TrainCommand: ParsableCommand {
 }
 
 /// Ctrl-C and SIGTERM ask training to save a checkpoint and stop; a second Ctrl-C stops at once.
-/// Under mpirun, SIGTERM also comes from mpirun when it ends the job (a rank died, or mpirun was
-/// interrupted): rank 0 may then be waiting for the dead rank and never reach the next batch, so
-/// it says at once which checkpoint is whole and how to continue.
+/// Under mpirun, SIGTERM comes from mpirun when it ends the job (a rank died, or mpirun was
+/// interrupted): the ranks may be waiting for a dead one and never reach the next batch, so they
+/// stop at once, and rank 0 says which checkpoint is whole and how to continue.
 final class StopSignal: @unchecked Sendable {
     private var flag = false
     private let lock = NSLock()
@@ -216,11 +216,13 @@ final class StopSignal: @unchecked Sendable {
                 self.lock.unlock()
                 if second { exit(130) }
                 if let job = self.job {
+                    // The other ranks may be gone: no batch can be finished, so stop now. A checkpoint
+                    // being written is left unfinished under a temporary name; the last one stays whole.
                     Console.note("\ncochlea: rank 0 got \(number == SIGTERM ? "SIGTERM" : "SIGINT"): mpirun is ending the job (one of the \(job.size) processes died, or the job was interrupted). "
-                                 + "Rank 0 stops after this batch if the others still answer. Checkpoints are written whole or not at all: "
-                                 + (saved.map { "\($0) is intact; " } ?? "no checkpoint was written yet; ")
+                                 + "Checkpoints are written whole or not at all: "
+                                 + (saved.map { "\($0) is intact; " } ?? "no checkpoint was written by this run; ")
                                  + "continue with: mpirun -np \(job.size) cochlea train … --out \(job.out) --resume")
-                    return
+                    _exit(128 + number)
                 }
                 Console.note("\ncochlea: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)")
             }

@@ -52,8 +52,9 @@ public final class Trainer {
     public var shouldStop: () -> Bool = { false }
     /// The processes of the job; a plain run's is a `SingleProcess`.
     public var communicator: Communicator = SingleProcess()
-    /// Overlap the gradient sum over ranks with the backward pass of lower layers.
-    public var overlapReduction = true
+    /// Overlap the gradient sum over ranks with the backward pass of lower layers (on a second
+    /// thread, which pays only when a core is free for it).
+    public var overlapReduction = false
 
     public init(output: String) { self.output = output }
 

@@ -71,8 +71,9 @@ public final class TrainingStep {
     public let ctc: CTCLoss
     public var clipNorm: Double
     public let communicator: Communicator
-    /// Sum each layer's gradients over processes while the layers below are still in backward.
-    public var overlapReduction = true
+    /// Sum each layer's gradients over processes on a second thread while the layers below are
+    /// still in backward. MPI's waiting threads poll, so this pays only when a core is free for it.
+    public var overlapReduction = false
     /// Seconds of the last step spent computing (forward, CTC, backward) and waiting for the
     /// gradient sum (the part of it not hidden behind backward), for benchmarks.
     public private(set) var lastTiming = (compute: 0.0, reduce: 0.0)

@@ -32,7 +32,7 @@ struct BenchScaling: ParsableCommand {
     @Option(help: "Timed training steps.") var steps = 8
     @Option(help: "Timed allreduces of the gradient buffer alone.") var allreduces = 20
     @Option(help: "Threads per rank.") var threads = 1
-    @Flag(inversion: .prefixedNo, help: "Overlap the allreduce with backward.") var overlap = true
+    @Flag(help: "Overlap the allreduce with backward (train --overlap-allreduce).") var overlap = false
     @Option(help: "Link latency in µs for the model, per link speed in Gbit/s (SPEED:µs).")
     var link: [String] = ["10:30", "100:5"]
     @Option(help: "Share of the line rate an allreduce reaches, for the model.") var linkEfficiency = 0.9

@@ -93,8 +93,8 @@ struct TrainCommand: ParsableCommand {
     var unknownCharacters = UnknownCharacterPolicy.skip
     @Option(help: "Seed of initialisation, shuffling, augmentation and dropout.") var seed: UInt64 = 1
     @Option(help: "Threads.") var threads = Parallel.coreCount
-    @Flag(inversion: .prefixedNo, help: "Under mpirun: sum each layer's gradients over the processes while the layers below are still in backward.")
-    var overlapAllreduce = true
+    @Flag(help: "Under mpirun: sum each layer's gradients over the processes on a second thread while the layers below are still in backward (pays when a core is free for it; see docs/SCALING.md).")
+    var overlapAllreduce = false
 
     func validate() throws {
         _ = try options()

@@ -166,6 +166,27 @@ final class MPITests: XCTestCase {
         XCTAssertEqual(try Self.history(killed, columns: [0, 1, 3, 4, 5, 6]), try Self.history(straight, columns: [0, 1, 3, 4, 5, 6]))
     }
 
+    /// 2 ranks on two "hosts", network namespaces joined by a veth pair, talking over TCP
+    /// (scripts/mpi_two_hosts.sh), train like one process. Needs root and ip(8).
+    func testTwoHostsOverTCPTrainLikeOneProcess() throws {
+        let probe = "cochlea-probe-\(getpid())"
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"),
+              (try? CLI.run(program: "/usr/sbin/ip", ["netns", "add", probe]))?.status == 0
+        else { throw XCTSkip("needs root, ip(8) and network namespaces") }
+        try CLI.run(program: "/usr/sbin/ip", ["netns", "del", probe])
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/mpi_two_hosts.sh").standardized.path
+        let plain = Self.folder.file("hosts-plain"), hosts = Self.folder.file("hosts-two")
+        let plainRun = try CLI.run(["train", Self.corpus, "--out", plain, "--dropout", "0"] + Self.training)
+        XCTAssertEqual(plainRun.status, 0, plainRun.stderr)
+        let run = try CLI.run(program: "/bin/bash", [script, CLI.binary, "train", Self.corpus, "--out", hosts, "--dropout", "0"] + Self.training)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("split over 2 processes"), run.stderr)
+        let expected = try Self.weights(plain + "/checkpoints/last.safetensors")
+        for (name, values) in try Self.weights(hosts + "/checkpoints/last.safetensors") {
+            assertClose(values, expected[name]?.map(Double.init) ?? [], absolute: Self.tolerance, relative: 0, "two hosts vs 1 process: \(name)")
+        }
+    }
+
     /// The pid of rank `rank` of the running job training into `out`.
     static func rank(_ rank: Int, of out: String) -> pid_t? {
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { pid_t($0) } ?? []

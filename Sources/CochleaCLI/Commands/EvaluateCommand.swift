@@ -50,8 +50,8 @@ struct EvaluateCommand: ParsableCommand {
     var trn: String?
     @Option(help: "How many of the most frequent confusions to list.")
     var confusions = 10
-    @Option(help: "Threads.")
-    var threads = Parallel.coreCount
+    @Option(help: "Threads (default: the cores, shared between the ranks mpirun starts on this machine).")
+    var threads = Job.defaultThreads
     @Flag(help: "No progress output.")
     var quiet = false
     @OptionGroup(title: "Decoding")

@@ -92,7 +92,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
     var unknownCharacters = UnknownCharacterPolicy.skip
     @Option(help: "Seed of initialisation, shuffling, augmentation and dropout.") var seed: UInt64 = 1
-    @Option(help: "Threads.") var threads = Parallel.coreCount
+    @Option(help: "Threads (default: the cores, shared between the ranks mpirun starts on this machine).") var threads = Job.defaultThreads
     @Flag(help: "Under mpirun: sum each layer's gradients over the processes on a second thread while the layers below are still in backward (pays when a core is free for it; see docs/SCALING.md).")
     var overlapAllreduce = false
 

@@ -16,6 +16,13 @@ final class MPITests: XCTestCase {
     /// relative); Adam's steps of about lr·m/√v carry that on at the scale of lr·1e-7 per step.
     /// Measured: 4.8e-7 after 16 steps of the 2 × 16 model on datasets/sample/words.
     static let tolerance = 1e-5
+    /// Two launches of the same computation (mpirun -np 1 and a plain run; a resumed run and an
+    /// uninterrupted one) are the same arithmetic, bit for bit, as long as every process computes
+    /// the same features. They need not: FFTW_MEASURE picks each process's FFT algorithm by timing
+    /// it, and on a loaded machine about 1 launch in 8 picks another, whose features differ in the
+    /// last bit (measured: 1 of 8 plain runs of the same training differed; 0 of 26 with
+    /// FFTW_ESTIMATE). Such runs differ by about 1e-7 after a few steps (6e-8 seen here).
+    static let processTolerance = 1e-6
 
     static var mpirun: String? {
         ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -49,7 +56,7 @@ final class MPITests: XCTestCase {
     /// The same seed and global batch on 2 ranks and on 1 process give the same weights to float
     /// tolerance and the same validation results; with dropout, 2 ranks match `mpirun -np 1`
     /// (under mpirun each utterance's dropout mask follows its place in the global batch, so it is
-    /// the same for any number of ranks), and `mpirun -np 1` is a plain run bit for bit.
+    /// the same for any number of ranks), and `mpirun -np 1` is a plain run (the same arithmetic).
     func testTwoRanksTrainLikeOneProcess() throws {
         let plain = Self.folder.file("plain"), two = Self.folder.file("two"), one = Self.folder.file("one")
         let plainRun = try CLI.run(["train", Self.corpus, "--out", plain, "--dropout", "0"] + Self.training)
@@ -74,7 +81,7 @@ final class MPITests: XCTestCase {
         let oneZero = try Self.mpi(1, ["train", Self.corpus, "--out", one, "--dropout", "0"] + Self.training)
         XCTAssertEqual(oneZero.status, 0, oneZero.stderr)
         for (name, values) in try Self.weights(one + "/checkpoints/last.safetensors") {
-            assertClose(values, expected[name]?.map(Double.init) ?? [], absolute: 0, relative: 0, "mpirun -np 1 is a plain run, bit for bit: \(name)")
+            assertClose(values, expected[name]?.map(Double.init) ?? [], absolute: Self.processTolerance, relative: 0, "mpirun -np 1 is a plain run: \(name)")
         }
 
         // Dropout (the default 0.15): 2 ranks, the gradients summed layer by layer during backward,
@@ -121,8 +128,8 @@ final class MPITests: XCTestCase {
     }
 
     /// A rank killed with SIGKILL mid-run ends the job; rank 0 says which checkpoint is intact; the
-    /// checkpoint loads, and `--resume` on 2 ranks reaches the same weights, bit for bit, as a
-    /// run that was never interrupted.
+    /// checkpoint loads, and `--resume` on 2 ranks reaches the weights of a run that was never
+    /// interrupted (the same arithmetic: equal unless FFTW planned differently, see `processTolerance`).
     func testARankThatDiesEndsTheJobAndTheLastCheckpointResumes() throws {
         let straight = Self.folder.file("straight"), killed = Self.folder.file("killed")
         var options = Self.training
@@ -161,9 +168,9 @@ final class MPITests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr + resumed.stdout)
         let expected = try Self.weights(straight + "/checkpoints/last.safetensors")
         for (name, values) in try Self.weights(killed + "/checkpoints/last.safetensors") {
-            assertClose(values, expected[name]?.map(Double.init) ?? [], absolute: 0, relative: 0, "resumed on 2 ranks, bit for bit: \(name)")
+            assertClose(values, expected[name]?.map(Double.init) ?? [], absolute: Self.processTolerance, relative: 0, "resumed on 2 ranks: \(name)")
         }
-        XCTAssertEqual(try Self.history(killed, columns: [0, 1, 3, 4, 5, 6]), try Self.history(straight, columns: [0, 1, 3, 4, 5, 6]))
+        XCTAssertEqual(try Self.history(killed, columns: [0, 1, 2, 5, 6]), try Self.history(straight, columns: [0, 1, 2, 5, 6]))
     }
 
     /// 2 ranks on two "hosts", network namespaces joined by a veth pair, talking over TCP

@@ -102,13 +102,15 @@ public final class Trainer {
         if resume {
             saved = distributed ? try Checkpoint.read(data: Data(checkpointBytes), path: lastCheckpoint) : try Checkpoint.read(lastCheckpoint)
             emit(.message("resuming from \(lastCheckpoint): epoch \(saved!.state.epoch + 1), batch \(saved!.state.batch + 1), with the options it was started with"))
-            let before = saved!.state.processes ?? 1, now = distributed ? communicator.size : 1
+            let before = saved!.state.processes, now = distributed ? communicator.size : nil
+            func name(_ processes: Int?) -> String { processes.map { "\($0) process\($0 == 1 ? "" : "es") under mpirun" } ?? "a plain run" }
             if before != now {
-                emit(.message("this run was trained on \(before) process\(before == 1 ? "" : "es") and continues on \(now): the same training, to float rounding rather than bit for bit"))
+                emit(.message("this run was trained as \(name(before)) and continues as \(name(now)): the same training to float rounding"
+                              + ((before == nil) != (now == nil) && saved!.state.options.dropout > 0 ? ", but with dropout masks drawn per utterance under mpirun and per batch otherwise" : "")))
             }
         }
         var state = saved?.state ?? TrainerState(options: requested)
-        if distributed { state.processes = communicator.size }
+        state.processes = distributed ? communicator.size : nil
         let options = state.options
         try options.validate()
         BLASThreads.count = 1

@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
         // What every layer shares: .npy and safetensors files, atomic writes, a seeded random generator.
         .target(name: "CochleaCore", swiftSettings: optimize),
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "CochleaNN", dependencies: ["CochleaCore", "CochleaLinalg"], swiftSettings: optimize),
         // A trained model on disk: JSON config + safetensors weights under PyTorch's names.
         .target(name: "CochleaModel", dependencies: ["CochleaCore", "CochleaFeatures", "CochleaLinalg", "CochleaNN"], swiftSettings: optimize),
+        // The processes of a job: MPI's world under mpirun, else a single process. The only user of CMPI.
+        .target(name: "CochleaDistributed", dependencies: ["CMPI"], swiftSettings: optimize),
         // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
         .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
         // From log-probabilities to words: greedy and beam search, lexicons, language models.
@@ -46,7 +49,7 @@ let package = Package(
         .target(
             name: "CochleaTraining",
             dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
-                           "CochleaCTC", "CochleaDecoding", "CochleaMetrics"],
+                           "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaDistributed"],
             swiftSettings: optimize),
         // The synthetic corpus: a seeded plan, Debian's synthesisers and sox run per clip, Speech Commands layout.
         .target(name: "CochleaCorpus", dependencies: ["CochleaCore", "CochleaAudio"], swiftSettings: optimize),
@@ -55,6 +58,7 @@ let package = Package(
             dependencies: [
                 "CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaLinalg", "CochleaNN", "CochleaModel",
                 "CochleaCTC", "CochleaDecoding", "CochleaMetrics", "CochleaRecognition", "CochleaTraining", "CochleaCorpus",
+                "CochleaDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize
@@ -73,6 +77,7 @@ let package = Package(
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaNN", "CochleaModel", "CochleaTraining", "CochleaTestSupport"]),
+        .testTarget(name: "CochleaDistributedTests", dependencies: ["CochleaDistributed"]),
         .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCorpusTests", dependencies: ["CochleaCorpus", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
     ]

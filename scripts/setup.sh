@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Cochlea builds and tests against, if any is missing.
+# Installs the Debian packages Cochlea builds and tests against, if any is missing (Open MPI's
+# headers are needed to build; its mpirun to run on several processes or machines).
 # Sourced by scripts/cochlea.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
-packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev)
+packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev libopenmpi-dev openmpi-bin)
 synthesisers=(espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox)
 # Generating a corpus needs the synthesisers; tests also compare our trn files against NIST
 # sclite and generate a tiny synthetic corpus.

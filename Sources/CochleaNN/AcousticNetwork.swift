@@ -76,11 +76,15 @@ public final class AcousticNetwork<T: Real> {
     /// Log-probabilities [T, B, C] of `input` [T, B, D] (time-major; frames past each utterance's
     /// length are padding and come out as zero rows). The result points into the network's
     /// workspace and stays valid until the next call; `input` must stay alive until `backward`.
-    /// `dropoutSeed` draws the dropout masks when training.
+    /// `dropoutSeed` draws the dropout masks when training: one stream over the whole [T, B, 2H]
+    /// mask, or, with `dropoutRows`, one stream per batch member seeded by its entry there (its
+    /// position in a global batch split over processes), so that a member's mask does not depend
+    /// on which other members share its batch.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func forward(input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int],
-                        training: Bool = false, dropoutSeed: UInt64 = 0) -> UnsafePointer<T> {
+                        training: Bool = false, dropoutSeed: UInt64 = 0, dropoutRows: [Int]? = nil) -> UnsafePointer<T> {
+        precondition(dropoutRows.map { $0.count == batch } ?? true, "one dropout row per batch member")
         precondition(lengths.count == batch && lengths.allSatisfy { (0...steps).contains($0) }, "lengths must be in 0...T")
         let useDropout = training && dropout > 0
         let space = reserve(frames: steps * batch, batch: batch, dropout: useDropout)
@@ -96,7 +100,7 @@ public final class AcousticNetwork<T: Real> {
                         batch: LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d))
                 }
                 if useDropout, l < shape.layers - 1 {
-                    applyDropout(space, layer: l, count: steps * batch * 2 * h, seed: dropoutSeed &+ UInt64(l))
+                    applyDropout(space, layer: l, steps: steps, batch: batch, seed: dropoutSeed &+ UInt64(l), rows: dropoutRows)
                 }
             }
         }
@@ -114,9 +118,14 @@ public final class AcousticNetwork<T: Real> {
 
     /// Adds dL/dparameters for the last forward pass, given dL/dlogits [T, B, C] (rows of padded
     /// frames must be zero). With `inputGradient`, also writes dL/dinput [T, B, D].
+    /// `gradientsReady` is called with each of `reductionSlices` as soon as its gradients are final
+    /// (the top layer's with the output layer's first, layer 0's last), so that they can be summed
+    /// over processes while the layers below are still being computed; backward then neither reads
+    /// nor writes that slice of `gradients` again.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func backward(logitGradient: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<T>? = nil) {
+    public func backward(logitGradient: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<T>? = nil,
+                         gradientsReady: ((Range<Int>) -> Void)? = nil) {
         guard let last, let space = workspace else { preconditionFailure("backward before forward") }
         let (steps, batch) = (last.steps, last.batch)
         let h = shape.hiddenSize, rows = steps * batch
@@ -139,6 +148,7 @@ public final class AcousticNetwork<T: Real> {
                         input: layerInput, inputWidth: width, output: space.outputs[l], outputGradient: upstream,
                         weights: weights(l, d), state: space.states[l][d], gradients: gradientViews(l, d), batch: batchShape(d))
                 }
+                gradientsReady?(reductionSlices[shape.layers - 1 - l])
                 if l == 0 && inputGradient == nil { break }
                 let target = l == 0 ? inputGradient! : spare
                 for d in 0..<2 {
@@ -151,6 +161,13 @@ public final class AcousticNetwork<T: Real> {
                 swap(&upstream, &spare)
             }
         }
+    }
+
+    /// The gradient buffer in the order backward finishes it: the top LSTM layer with the output
+    /// layer, then each layer below; together they cover `0..<layout.count` once.
+    public var reductionSlices: [Range<Int>] {
+        let starts = (0..<shape.layers).map { layout.entries[$0 * 8].offset }
+        return (0..<shape.layers).reversed().map { l in starts[l]..<(l == shape.layers - 1 ? layout.count : starts[l + 1]) }
     }
 
     /// Runs `body` for directions 0 and 1, concurrently when `threads` > 1.
@@ -174,14 +191,29 @@ public final class AcousticNetwork<T: Real> {
         return space
     }
 
-    private func applyDropout(_ space: Workspace<T>, layer l: Int, count: Int, seed: UInt64) {
+    /// Masks layer `l`'s outputs [T, B, 2H]: from one stream in memory order, or with `rows`, from
+    /// one stream per batch member b (seeded by `seed` and `rows[b]`) in time order.
+    private func applyDropout(_ space: Workspace<T>, layer l: Int, steps: Int, batch: Int, seed: UInt64, rows: [Int]?) {
         guard let mask = space.dropoutMasks[l], let dropped = space.droppedOutputs[l] else { return }
-        var random = SeededRandom(seed: seed)
         let keep = 1 - dropout, scale = T(1 / keep)
-        let out = space.outputs[l]
-        for i in 0..<count {
-            mask[i] = random.nextUnitDouble() < keep ? scale : 0
-            dropped[i] = out[i] * mask[i]
+        let out = space.outputs[l], width = 2 * shape.hiddenSize
+        guard let rows else {
+            var random = SeededRandom(seed: seed)
+            for i in 0..<(steps * batch * width) {
+                mask[i] = random.nextUnitDouble() < keep ? scale : 0
+                dropped[i] = out[i] * mask[i]
+            }
+            return
+        }
+        for (b, row) in rows.enumerated() {
+            var random = SeededRandom(seed: seed ^ (UInt64(row) &+ 1) &* 0x9E37_79B9_7F4A_7C15)
+            for t in 0..<steps {
+                let start = (t * batch + b) * width
+                for i in start..<(start + width) {
+                    mask[i] = random.nextUnitDouble() < keep ? scale : 0
+                    dropped[i] = out[i] * mask[i]
+                }
+            }
         }
     }
 

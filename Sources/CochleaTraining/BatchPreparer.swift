@@ -40,7 +40,9 @@ final class BatchPreparer {
         workers = (0..<options.threads).map { _ in Worker(options.features) }
     }
 
-    func prepare(_ members: [Int], epoch: Int, batch: Int) throws -> PreparedBatch {
+    /// `positions`: each member's position in the global batch when the batch is split over
+    /// processes (its random choices follow it), else its index in `members`.
+    func prepare(_ members: [Int], positions: [Int]? = nil, epoch: Int, batch: Int) throws -> PreparedBatch {
         var features = [FeatureMatrix](repeating: FeatureMatrix(frames: 0, dims: options.features.dimension), count: members.count)
         var failure: Error?
         let lock = NSLock()
@@ -48,7 +50,8 @@ final class BatchPreparer {
         try features.withUnsafeMutableBufferPointer { out in
             try Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.workers[$0] }) { worker, position in
                 let i = members[position]
-                var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(position))
+                let place = positions?[position] ?? position
+                var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(place))
                 do {
                     var matrix = try store.features(i)
                     let range = options.speedRange

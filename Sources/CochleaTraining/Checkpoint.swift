@@ -22,6 +22,8 @@ public struct TrainerState: Codable, Equatable, Sendable {
     /// Totals of the epoch in progress, so that an epoch resumed mid-way reports the whole epoch.
     public var partial = EpochTotals()
     public var finished = false
+    /// Processes the run is split over under mpirun (nil for a plain run, and then not written).
+    public var processes: Int?
 
     public init(options: TrainingOptions) {
         self.options = options
@@ -66,10 +68,21 @@ public enum Checkpoint {
 
     /// Reads a checkpoint back, validating it like a model file.
     public static func read(_ path: String) throws -> (config: ModelConfig, state: TrainerState, parameters: [Float], optimizer: Adam<Float>) {
-        func fail(_ reason: String) -> ModelError { .invalidWeights(path: path, reason: reason) }
         guard FileManager.default.fileExists(atPath: path) else { throw ModelError.missing(path: path) }
+        return try read(contents: nil, path: path)
+    }
+
+    /// Reads a checkpoint from the bytes of the file at `path` (read by another process).
+    public static func read(data: Data, path: String) throws -> (config: ModelConfig, state: TrainerState, parameters: [Float], optimizer: Adam<Float>) {
+        try read(contents: data, path: path)
+    }
+
+    private static func read(contents: Data?, path: String) throws -> (config: ModelConfig, state: TrainerState, parameters: [Float], optimizer: Adam<Float>) {
+        func fail(_ reason: String) -> ModelError { .invalidWeights(path: path, reason: reason) }
         var file: SafeTensorsFile
-        do { file = try SafeTensors.read(path) } catch { throw fail("\(error)".replacingOccurrences(of: path + ": ", with: "")) }
+        do { file = try contents.map { try SafeTensors.decode($0, path: path) } ?? SafeTensors.read(path) } catch {
+            throw fail("\(error)".replacingOccurrences(of: path + ": ", with: ""))
+        }
         guard file.metadata["format"] == "cochlea-checkpoint-1", let configText = file.metadata["config"],
               let stateText = file.metadata["state"], let step = file.metadata["adam_step"].flatMap(Int.init)
         else { throw fail("not a Cochlea checkpoint (metadata lacks format, config, state or adam_step)") }
@@ -108,7 +121,7 @@ public final class OutputLock {
             }
             // Someone holds it: still running, or a lock left by a process that died?
             let owner = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if let owner, owner != getpid(), kill(owner, 0) == 0 || errno == EPERM {
+            if let owner, owner != getpid(), kill(owner, 0) == 0 || errno == EPERM, !OutputLock.isZombie(owner) {
                 throw TrainingError.locked(folder: folder, pid: owner)
             }
             unlink(path)
@@ -117,6 +130,14 @@ public final class OutputLock {
     }
 
     deinit { unlink(path) }
+
+    /// A process that has exited but not yet been reaped (as a killed MPI rank can stay for a while
+    /// when its launcher is gone) still answers kill(pid, 0), yet holds nothing.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
 }
 
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
@@ -124,6 +145,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nothingUsable(reason: String)
     case incompatibleResume(path: String, reason: String)
     case interrupted(checkpoint: String)
+    /// Rank 0 of a job split over processes failed with this; it reports the error itself.
+    case failedOnRankZero(String)
+    case ranksDisagree(epoch: Int)
 
     public var description: String {
         switch self {
@@ -132,6 +156,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .nothingUsable(let reason): return "nothing usable to train on: \(reason)"
         case .incompatibleResume(let path, let reason): return "\(path): cannot resume: \(reason)"
         case .interrupted(let checkpoint): return "stopped; saved \(checkpoint) (continue with --resume)"
+        case .failedOnRankZero(let message): return "rank 0 failed: \(message)"
+        case .ranksDisagree(let epoch):
+            return "the processes hold different weights after epoch \(epoch); their MPI library does not give every rank the same sums (the checkpoints hold rank 0's weights)"
         }
     }
 }

@@ -37,27 +37,52 @@ public struct EvaluationResult: Sendable {
     }
 }
 
-/// Decodes `items` (indices into `features`) in batches of similar length.
+/// Decodes `items` (indices into `features`) in batches of similar length. Over several processes,
+/// each decodes the batches dealt to it round-robin (the same batches one process would run, so
+/// every utterance's log-probabilities are the same bits), and the hypotheses and losses are
+/// gathered and summed in the single-process order: every process gets the single-process result.
 func evaluate(_ items: [PlannedUtterance], featureIndices: [Int], features: FeatureStore, step: TrainingStep,
               decoder: GreedyDecoder, batchSize: Int = 64) throws -> EvaluationResult {
-    var hypotheses = [String](repeating: "", count: items.count)
-    var lossSum = 0.0, counted = 0
+    let communicator = step.communicator
     let frames = featureIndices.map { features.frames[$0] }
-    for batch in Batcher.sequential(frames: frames, batchSize: batchSize) {
+    let batches = Batcher.sequential(frames: frames, batchSize: batchSize)
+    var hypotheses = [String](repeating: "", count: items.count)
+    var losses = [Double](repeating: 0, count: items.count), infinite = [Bool](repeating: false, count: items.count)
+    for k in communicator.roundRobin(batches.count) {
+        let batch = batches[k]
         let prepared = PreparedBatch(features: try batch.map { try features.features(featureIndices[$0]) },
                                      targets: batch.map { items[$0].target })
-        let (logProbs, losses, infinite) = step.evaluate(prepared)
+        let (logProbs, batchLosses, batchInfinite) = step.evaluate(prepared)
         let classes = step.network.shape.classes, b = batch.count
         logProbs.withUnsafeBufferPointer { lp in
             for (position, item) in batch.enumerated() {
                 let utterance = LogProbabilities(values: UnsafeBufferPointer(rebasing: lp[(position * classes)...]),
                                                  frames: prepared.lengths[position], classes: classes, rowStride: b * classes)
                 hypotheses[item] = decoder.decode(utterance).text
-                if !infinite[position] {
-                    lossSum += losses[position]
-                    counted += 1
-                }
+                losses[item] = batchLosses[position]
+                infinite[item] = batchInfinite[position]
             }
+        }
+    }
+    if communicator.size > 1 {
+        // Each process's utterances in the order of its batches, then put back in place.
+        let mine = communicator.roundRobin(batches.count).flatMap { batches[$0] }
+        let texts = communicator.allgather(strings: mine.map { hypotheses[$0] })
+        let values = communicator.allgather(doubles: mine.map { infinite[$0] ? .infinity : losses[$0] })
+        for r in 0..<communicator.size {
+            let theirs = stride(from: r, to: batches.count, by: communicator.size).flatMap { batches[$0] }
+            for (j, item) in theirs.enumerated() {
+                hypotheses[item] = texts[r][j]
+                infinite[item] = values[r][j] == .infinity
+                losses[item] = infinite[item] ? 0 : values[r][j]
+            }
+        }
+    }
+    var lossSum = 0.0, counted = 0
+    for batch in batches {
+        for item in batch where !infinite[item] {
+            lossSum += losses[item]
+            counted += 1
         }
     }
     let references = items.map(\.utterance.transcript)

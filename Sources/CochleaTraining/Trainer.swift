@@ -1,6 +1,7 @@
 import CochleaAudio
 import CochleaCore
 import CochleaDecoding
+import CochleaDistributed
 import CochleaFeatures
 import CochleaLinalg
 import CochleaModel
@@ -15,6 +16,8 @@ public enum TrainingEvent {
     case epoch(EpochRecord, isBest: Bool, secondsLeft: Double)
     /// Entries skipped before training starts, each with its file and line.
     case problems([DatasetProblem])
+    /// A checkpoint was written (atomically: the file is whole from this moment on).
+    case checkpoint(path: String, epoch: Int, batch: Int)
 }
 
 public struct BatchProgress {
@@ -36,31 +39,80 @@ public struct TrainingSummary {
 /// Trains a model into `output`: `config.json` + `model.safetensors` (the best epoch by validation
 /// WER), `checkpoints/last.safetensors` and `checkpoints/best.safetensors`, `history.tsv`,
 /// `history.svg`, `problems.txt` and, when the data has a test split, `test_report.json`.
+///
+/// With a distributed `communicator` (mpirun), every rank runs this same loop: each takes its
+/// round-robin shard of every global batch (the batches are a function of the seed, so the split
+/// is too), the gradients are summed over ranks, and every rank applies the same Adam step.
+/// Validation and test batches are dealt round-robin and their results gathered. Only rank 0
+/// touches `output` (lock, checkpoints, history, reports) and reports events; a resumed run's
+/// checkpoint is read by rank 0 and sent to the others, so the ranks need no shared file system.
 public final class Trainer {
     public let output: String
     public var onEvent: (TrainingEvent) -> Void = { _ in }
-    /// Checked after every batch; true saves a checkpoint and stops (Ctrl-C, SIGTERM).
+    /// Checked after every batch; true saves a checkpoint and stops (Ctrl-C, SIGTERM). Under
+    /// mpirun the ranks stop together when any of them says so.
     public var shouldStop: () -> Bool = { false }
+    /// The processes of the job; a plain run's is a `SingleProcess`.
+    public var communicator: Communicator = SingleProcess()
+    /// Overlap the gradient sum over ranks with the backward pass of lower layers (on a second
+    /// thread, which pays only when a core is free for it).
+    public var overlapReduction = false
 
     public init(output: String) { self.output = output }
+
+    private var isWriter: Bool { communicator.rank == 0 }
+    private var distributed: Bool { communicator.isDistributed }
+    private func emit(_ event: TrainingEvent) { if isWriter { onEvent(event) } }
+
+    /// Runs `body` on rank 0 only and hands its bytes to every rank; an error there is rethrown on
+    /// rank 0 and becomes `failedOnRankZero` elsewhere. A plain run just runs `body`.
+    private func onRankZero(_ body: () throws -> [UInt8]) throws -> [UInt8] {
+        guard distributed else { return try body() }
+        var outcome: Result<[UInt8], Error> = .success([])
+        if isWriter { outcome = Result { try body() } }
+        let sent: [UInt8]
+        switch outcome {
+        case .success(let bytes): sent = [0] + bytes
+        case .failure(let error): sent = [1] + Array("\(error)".utf8)
+        }
+        let received = communicator.broadcast(bytes: isWriter ? sent : [], root: 0)
+        if case .failure(let error) = outcome { throw error }
+        guard received.first == 0 else { throw TrainingError.failedOnRankZero(String(decoding: received.dropFirst(), as: UTF8.self)) }
+        return Array(received.dropFirst())
+    }
 
     var lastCheckpoint: String { output + "/checkpoints/last.safetensors" }
     var bestCheckpoint: String { output + "/checkpoints/best.safetensors" }
 
     /// Trains from scratch with `options`, or continues the run saved in `output` when `resume`.
     public func run(dataset: Dataset, options requested: TrainingOptions, resume: Bool) throws -> TrainingSummary {
-        try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true)
-        let lock = try OutputLock(folder: output)
+        var lock: OutputLock?
         defer { withExtendedLifetime(lock) {} }
-        var saved: (config: ModelConfig, state: TrainerState, parameters: [Float], optimizer: Adam<Float>)?
-        if resume {
+        // Rank 0 takes the folder and reads the checkpoint; every rank gets its bytes.
+        let checkpointBytes = try onRankZero {
+            try FileManager.default.createDirectory(atPath: output + "/checkpoints", withIntermediateDirectories: true)
+            lock = try OutputLock(folder: output)
+            guard resume else { return [] }
             guard FileManager.default.fileExists(atPath: lastCheckpoint) else {
                 throw TrainingError.incompatibleResume(path: lastCheckpoint, reason: "no checkpoint to resume from")
             }
-            saved = try Checkpoint.read(lastCheckpoint)
-            onEvent(.message("resuming from \(lastCheckpoint): epoch \(saved!.state.epoch + 1), batch \(saved!.state.batch + 1), with the options it was started with"))
+            guard distributed else { return [] }
+            guard let data = FileManager.default.contents(atPath: lastCheckpoint) else { throw ModelError.missing(path: lastCheckpoint) }
+            return [UInt8](data)
+        }
+        var saved: (config: ModelConfig, state: TrainerState, parameters: [Float], optimizer: Adam<Float>)?
+        if resume {
+            saved = distributed ? try Checkpoint.read(data: Data(checkpointBytes), path: lastCheckpoint) : try Checkpoint.read(lastCheckpoint)
+            emit(.message("resuming from \(lastCheckpoint): epoch \(saved!.state.epoch + 1), batch \(saved!.state.batch + 1), with the options it was started with"))
+            let before = saved!.state.processes, now = distributed ? communicator.size : nil
+            func name(_ processes: Int?) -> String { processes.map { "\($0) process\($0 == 1 ? "" : "es") under mpirun" } ?? "a plain run" }
+            if before != now {
+                emit(.message("this run was trained as \(name(before)) and continues as \(name(now)): the same training to float rounding"
+                              + ((before == nil) != (now == nil) && saved!.state.options.dropout > 0 ? ", but with dropout masks drawn per utterance under mpirun and per batch otherwise" : "")))
+            }
         }
         var state = saved?.state ?? TrainerState(options: requested)
+        state.processes = distributed ? communicator.size : nil
         let options = state.options
         try options.validate()
         BLASThreads.count = 1
@@ -68,7 +120,7 @@ public final class Trainer {
         let plan = TrainingSet(dataset: dataset, options: options, tokens: saved?.config.tokens)
         var problems = plan.problems
         let items = plan.all
-        onEvent(.message("computing features of \(items.count) utterances (\(plan.train.count) train, \(plan.validation.count) validation, \(plan.test.count) test)"))
+        emit(.message("computing features of \(items.count) utterances (\(plan.train.count) train, \(plan.validation.count) validation, \(plan.test.count) test)"))
         var done = 0
         let featureLock = NSLock()
         let store = try FeatureStore(utterances: items.map(\.utterance), pipeline: options.features, threads: options.threads,
@@ -77,7 +129,7 @@ public final class Trainer {
             done += count
             let current = done
             featureLock.unlock()
-            if current % 200 == 0 || current == items.count { self.onEvent(.features(done: current, total: items.count)) }
+            if current % 200 == 0 || current == items.count { self.emit(.features(done: current, total: items.count)) }
         }
         // Keep only utterances with features long enough for their labels (one frame per label plus
         // one per repeated pair, as CTC needs).
@@ -98,8 +150,8 @@ public final class Trainer {
         let trainIndices = usable(0..<plan.train.count)
         let validationIndices = usable(plan.train.count..<(plan.train.count + plan.validation.count))
         let testIndices = usable((plan.train.count + plan.validation.count)..<items.count)
-        try writeProblems(problems)
-        if !problems.isEmpty { onEvent(.problems(problems)) }
+        if isWriter { try writeProblems(problems) }
+        if !problems.isEmpty { emit(.problems(problems)) }
         guard !trainIndices.isEmpty else {
             throw TrainingError.nothingUsable(reason: problems.isEmpty ? "the dataset has no training utterances" : "every training entry had a problem (see \(output)/problems.txt)")
         }
@@ -111,7 +163,9 @@ public final class Trainer {
             ?? AcousticNetwork<Float>(shape: shape, seed: options.seed)
         network.dropout = options.dropout
         let optimizer = saved?.optimizer ?? Adam<Float>(count: network.layout.count, options: AdamOptions(learningRate: options.learningRate, weightDecay: options.weightDecay))
-        let step = TrainingStep(network: network, optimizer: optimizer, clipNorm: options.clipNorm, threads: options.threads)
+        let step = TrainingStep(network: network, optimizer: optimizer, clipNorm: options.clipNorm, threads: options.threads,
+                                communicator: communicator)
+        step.overlapReduction = overlapReduction
         let decoder = GreedyDecoder(tokens: config.tokens, timing: FrameTiming(shift: options.features.frameShiftSeconds,
                                                                                  length: options.features.frameLengthSeconds))
         let mixer = options.noiseProbability > 0 && !dataset.noiseFiles.isEmpty
@@ -120,8 +174,16 @@ public final class Trainer {
         let batcher = Batcher(frames: trainIndices.map { store.frames[$0] }, batchSize: options.batchSize, seed: options.seed)
         let batchesPerEpoch = (trainIndices.count + options.batchSize - 1) / options.batchSize
         let totalSteps = batchesPerEpoch * options.epochs
-        onEvent(.message("training \(ParameterLayout(shape).count) parameters (\(options.layers) × \(options.hiddenSize) BiLSTM, \(shape.classes) tokens) on \(trainIndices.count) utterances, \(batchesPerEpoch) batches per epoch"))
-        try AcousticModel(config: config, parameters: network.parameterValues).save(to: output)
+        emit(.message("training \(ParameterLayout(shape).count) parameters (\(options.layers) × \(options.hiddenSize) BiLSTM, \(shape.classes) tokens) on \(trainIndices.count) utterances, \(batchesPerEpoch) batches per epoch"))
+        if distributed {
+            emit(.message("split over \(communicator.size) processes (MPI): each takes 1 in \(communicator.size) utterances of every batch of \(options.batchSize)"))
+        }
+        if isWriter { try AcousticModel(config: config, parameters: network.parameterValues).save(to: output) }
+        func saveCheckpoint(_ path: String) throws {
+            guard isWriter else { return }
+            try Checkpoint.write(to: path, config: config, state: state, network: network, optimizer: optimizer)
+            emit(.checkpoint(path: path, epoch: state.epoch, batch: state.batch))
+        }
 
         var stoppedEarly = false
         var epochSeconds = [Double]()
@@ -130,9 +192,19 @@ public final class Trainer {
             while state.batch < batches.count {
                 let started = Date()
                 let members = batches[state.batch].map { trainIndices[$0] }
-                let prepared = try preparer.prepare(members, epoch: state.epoch, batch: state.batch)
                 let rate = options.rate(step: state.step, totalSteps: totalSteps, plateauRate: state.plateauRate)
-                let result = step.run(prepared, learningRate: rate, dropoutSeed: options.seed &* 31 &+ UInt64(state.step))
+                let dropoutSeed = options.seed &* 31 &+ UInt64(state.step)
+                let result: StepResult
+                if distributed {
+                    // Positions r, r + N, r + 2N, … of the global batch (sorted by length, so the shards are alike).
+                    let positions = communicator.roundRobin(members.count)
+                    let prepared = try preparer.prepare(positions.map { members[$0] }, positions: positions, epoch: state.epoch, batch: state.batch)
+                    result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed,
+                                      shard: BatchShard(globalSize: members.count, positions: positions))
+                } else {
+                    let prepared = try preparer.prepare(members, epoch: state.epoch, batch: state.batch)
+                    result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed)
+                }
                 if result.applied {
                     state.partial.loss += result.loss
                     state.partial.utterances += result.utterances - result.infeasible
@@ -141,17 +213,17 @@ public final class Trainer {
                 }
                 state.step += 1
                 state.partial.infeasible += result.infeasible
-                state.partial.frames += prepared.lengths.reduce(0, +)
+                state.partial.frames += result.frames
                 state.partial.seconds += Date().timeIntervalSince(started)
                 state.batch += 1
                 let fps = Double(state.partial.frames) / max(state.partial.seconds, 1e-9)
                 let perEpoch = epochSeconds.isEmpty ? state.partial.seconds / Double(state.batch) * Double(batches.count) : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
-                onEvent(.batch(BatchProgress(
+                emit(.batch(BatchProgress(
                     epoch: state.epoch, epochs: options.epochs, batch: state.batch, batches: batches.count,
                     meanLoss: state.partial.loss / Double(max(1, state.partial.utterances)), framesPerSecond: fps,
                     secondsLeft: perEpoch * Double(options.epochs - state.epoch) - state.partial.seconds)))
-                if shouldStop() {
-                    try Checkpoint.write(to: lastCheckpoint, config: config, state: state, network: network, optimizer: optimizer)
+                if distributed ? communicator.any(shouldStop()) : shouldStop() {
+                    try saveCheckpoint(lastCheckpoint)
                     throw TrainingError.interrupted(checkpoint: lastCheckpoint)
                 }
             }
@@ -197,33 +269,55 @@ public final class Trainer {
                 stoppedEarly = true
                 state.finished = true
             }
-            if isBest {
+            if distributed {
+                // Every rank applied the same sums to the same weights; check that they agree.
+                let sums = communicator.allgather(bytes: withUnsafeBytes(of: Self.checksum(network.parameters), Array.init))
+                if sums.contains(where: { $0 != sums[0] }) { throw TrainingError.ranksDisagree(epoch: record.epoch) }
+            }
+            if isBest && isWriter {
                 var bestConfig = config
                 bestConfig.notes = notes(record, trainCount: trainIndices.count)
                 try AcousticModel(config: bestConfig, parameters: network.parameterValues).save(to: output)
-                try Checkpoint.write(to: bestCheckpoint, config: config, state: state, network: network, optimizer: optimizer)
             }
-            try Checkpoint.write(to: lastCheckpoint, config: config, state: state, network: network, optimizer: optimizer)
-            try AtomicFile.write(HistoryFiles.tsv(state.history), to: output + "/history.tsv")
-            try AtomicFile.write(HistoryFiles.svg(state.history), to: output + "/history.svg")
+            if isBest { try saveCheckpoint(bestCheckpoint) }
+            try saveCheckpoint(lastCheckpoint)
+            if isWriter {
+                try AtomicFile.write(HistoryFiles.tsv(state.history), to: output + "/history.tsv")
+                try AtomicFile.write(HistoryFiles.svg(state.history), to: output + "/history.svg")
+            }
             let meanEpoch = epochSeconds.reduce(0, +) / Double(epochSeconds.count)
-            onEvent(.epoch(record, isBest: isBest, secondsLeft: state.finished ? 0 : meanEpoch * Double(options.epochs - state.epoch)))
+            emit(.epoch(record, isBest: isBest, secondsLeft: state.finished ? 0 : meanEpoch * Double(options.epochs - state.epoch)))
             if stoppedEarly {
-                onEvent(.message("stopping early: validation WER has not improved for \(options.earlyStoppingPatience) epochs"))
+                emit(.message("stopping early: validation WER has not improved for \(options.earlyStoppingPatience) epochs"))
                 break epochLoop
             }
-            if shouldStop() { throw TrainingError.interrupted(checkpoint: lastCheckpoint) }
+            if distributed ? communicator.any(shouldStop()) : shouldStop() { throw TrainingError.interrupted(checkpoint: lastCheckpoint) }
         }
 
         // The best model on the test voices.
         var test: EvaluationResult?
         if !testIndices.isEmpty {
-            let best = try AcousticModel.load(from: output)
-            let bestStep = TrainingStep(network: best.makeNetwork(), optimizer: Adam(count: 1, options: AdamOptions()), clipNorm: 0, threads: options.threads)
+            let bestNetwork: AcousticNetwork<Float>
+            if distributed {
+                // Only rank 0 has the file: it sends the weights.
+                let bytes = try onRankZero { try AcousticModel.load(from: output).parameters.withUnsafeBytes { Array($0) } }
+                bestNetwork = AcousticNetwork<Float>(shape: shape, parameters: bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
+            } else {
+                bestNetwork = try AcousticModel.load(from: output).makeNetwork()
+            }
+            let bestStep = TrainingStep(network: bestNetwork, optimizer: Adam(count: 1, options: AdamOptions()), clipNorm: 0,
+                                        threads: options.threads, communicator: communicator)
             test = try evaluate(testIndices.map { items[$0] }, featureIndices: testIndices, features: store, step: bestStep, decoder: decoder)
-            try writeTestReport(test!)
+            if isWriter { try writeTestReport(test!) }
         }
         return TrainingSummary(history: state.history, bestWER: state.bestWER, stoppedEarly: stoppedEarly, test: test, problems: problems)
+    }
+
+    /// A weighted sum of the weights' bit patterns: equal on two ranks only if their weights almost surely are.
+    static func checksum(_ values: UnsafeMutableBufferPointer<Float>) -> UInt64 {
+        var sum: UInt64 = 0
+        for (i, value) in values.enumerated() { sum = sum &+ UInt64(value.bitPattern) &* (UInt64(i) | 1) }
+        return sum
     }
 
     private func notes(_ record: EpochRecord, trainCount: Int) -> [String: String] {

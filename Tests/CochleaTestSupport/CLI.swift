@@ -15,8 +15,15 @@ public enum CLI {
 
     @discardableResult
     public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> Result {
+        try run(program: binary, arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Runs `program` (e.g. mpirun with the binary among its arguments).
+    @discardableResult
+    public static func run(program: String, _ arguments: [String], environment: [String: String] = [:],
+                           currentDirectory: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }

@@ -11,7 +11,8 @@ struct Bench: ParsableCommand {
         (COCHLEA_PEERS_DIR, default ../shared/peers; COCHLEA_PEERS_PYTHON, default /opt/peers-venv/bin/python). \
         Build in release mode first: swift build -c release.
         """,
-        subcommands: [BenchFeatures.self, BenchModel.self, BenchTranscribe.self, BenchCTC.self, BenchDecode.self, BenchScore.self])
+        subcommands: [BenchFeatures.self, BenchModel.self, BenchTranscribe.self, BenchCTC.self, BenchDecode.self, BenchScore.self,
+                      BenchScaling.self])
 }
 
 struct PeerArguments: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CochleaCore
 import CochleaDecoding
+import CochleaDistributed
 import CochleaMetrics
 import CochleaModel
 import CochleaRecognition
@@ -31,6 +32,10 @@ struct EvaluateCommand: ParsableCommand {
           cochlea evaluate data/ --beam 16
           cochlea evaluate data/ --keywords yes,no,up,down --unknown-threshold 0.5
           cochlea evaluate data/ --lm words.arpa --lm-weight 0.5 --word-bonus 1
+
+        Under mpirun the utterances are shared out between the processes and rank 0 prints and \
+        writes the same scores and reports as one process would:
+          mpirun -np 4 cochlea evaluate data/ --threads 1 --report report.json
         """)
 
     @Argument(help: "Datasets (folders, manifests or Kaldi directories).")
@@ -45,14 +50,18 @@ struct EvaluateCommand: ParsableCommand {
     var trn: String?
     @Option(help: "How many of the most frequent confusions to list.")
     var confusions = 10
-    @Option(help: "Threads.")
-    var threads = Parallel.coreCount
+    @Option(help: "Threads (default: the cores, shared between the ranks mpirun starts on this machine).")
+    var threads = Job.defaultThreads
     @Flag(help: "No progress output.")
     var quiet = false
     @OptionGroup(title: "Decoding")
     var decoding: DecodingArguments
 
     func run() throws {
+        try Job.run(evaluate)
+    }
+
+    private func evaluate(_ world: Communicator) throws {
         var dataset = Dataset()
         for path in data { dataset.append(try DatasetLoader.load(path, defaultSplit: .test)) }
         dataset.removeDuplicates()
@@ -71,22 +80,28 @@ struct EvaluateCommand: ParsableCommand {
         let recognizer = try Recognizer(model: loaded, threads: threads)
         recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing)
         let settings = decoding.settings(decoder: recognizer.decoder)
-        let progress = ProgressReporter(total: chosen.count, label: "evaluate", enabled: !quiet && chosen.count > 50)
         let started = Date()
         var hypotheses = [String?](repeating: nil, count: chosen.count)
-        var audioSeconds = 0.0, failures = 0, index = 0
-        recognizer.recognize(paths: chosen.map(\.path)) { recognition in
-            switch recognition.result {
-            case .success(let transcript): hypotheses[index] = transcript.text
-            case .failure(let error):
-                failures += 1
-                Console.error("\(chosen[index].source): \(error)")
+        var audioSeconds = 0.0, failures = 0
+        if world.isDistributed {
+            (hypotheses, audioSeconds, failures) = recognizeShared(chosen, recognizer: recognizer, world: world)
+        } else {
+            let progress = ProgressReporter(total: chosen.count, label: "evaluate", enabled: !quiet && chosen.count > 50)
+            var index = 0
+            recognizer.recognize(paths: chosen.map(\.path)) { recognition in
+                switch recognition.result {
+                case .success(let transcript): hypotheses[index] = transcript.text
+                case .failure(let error):
+                    failures += 1
+                    Console.error("\(chosen[index].source): \(error)")
+                }
+                audioSeconds += recognition.duration
+                index += 1
+                progress.advance()
             }
-            audioSeconds += recognition.duration
-            index += 1
-            progress.advance()
+            progress.finish()
         }
-        progress.finish()
+        guard world.rank == 0 else { return }
         let seconds = Date().timeIntervalSince(started)
         let scored = chosen.indices.filter { hypotheses[$0] != nil }
         let references = scored.map { chosen[$0].transcript }, hyps = scored.map { hypotheses[$0]! }
@@ -121,6 +136,40 @@ struct EvaluateCommand: ParsableCommand {
             try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: report)
         }
         if failures > 0 { throw BatchFailure(failed: failures, total: chosen.count) }
+    }
+
+    /// Under mpirun: the recognizer's chunks are dealt round-robin, so each utterance is decoded in
+    /// the same batch, with the same bits, as in one process; every rank's results are gathered and
+    /// put back in order (durations summed in that order), so rank 0 scores exactly what one
+    /// process would. Rank 0 shows progress for its own share.
+    private func recognizeShared(_ chosen: [Utterance], recognizer: Recognizer, world: Communicator)
+        -> (hypotheses: [String?], audioSeconds: Double, failures: Int) {
+        let chunks = stride(from: 0, to: chosen.count, by: recognizer.chunkSize).map { $0..<min($0 + recognizer.chunkSize, chosen.count) }
+        let mine = world.roundRobin(chunks.count)
+        let progress = ProgressReporter(total: mine.reduce(0) { $0 + chunks[$1].count }, label: "evaluate (rank 0's share)",
+                                        enabled: !quiet && chosen.count > 50 && world.rank == 0)
+        var texts = [String](), failed = [Double](), durations = [Double]()
+        for k in mine {
+            recognizer.recognize(paths: chosen[chunks[k]].map(\.path)) { recognition in
+                switch recognition.result {
+                case .success(let transcript): texts.append(transcript.text); failed.append(0)
+                case .failure(let error): texts.append("\(error)"); failed.append(1)
+                }
+                durations.append(recognition.duration)
+                progress.advance()
+            }
+        }
+        progress.finish()
+        let allTexts = world.allgather(strings: texts), allValues = world.allgather(doubles: zip(failed, durations).flatMap { [$0, $1] })
+        var hypotheses = [String?](repeating: nil, count: chosen.count), seconds = [Double](repeating: 0, count: chosen.count)
+        for r in 0..<world.size {
+            let theirs = stride(from: r, to: chunks.count, by: world.size).flatMap { chunks[$0] }
+            for (j, i) in theirs.enumerated() {
+                seconds[i] = allValues[r][2 * j + 1]
+                if allValues[r][2 * j] == 0 { hypotheses[i] = allTexts[r][j] } else { Console.error("\(chosen[i].source): \(allTexts[r][j])") }
+            }
+        }
+        return (hypotheses, seconds.reduce(0, +), hypotheses.filter { $0 == nil }.count)
     }
 
     private func printSummary(_ totals: ErrorCounts, utterances: Int, audioSeconds: Double, seconds: Double) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CochleaCore
+import CochleaDistributed
 import CochleaFeatures
 import CochleaTraining
 import Dispatch
@@ -42,6 +43,10 @@ struct TrainCommand: ParsableCommand {
         OUT receives the best model (config.json + model.safetensors), checkpoints/last and best, \
         history.tsv, history.svg and test_report.json. Ctrl-C saves a checkpoint; --resume continues \
         it and reaches the same weights as an uninterrupted run.
+
+        Under mpirun, each process trains on its share of every batch and the gradients are summed \
+        over processes (see the README's "Several machines"); rank 0 writes OUT:
+          mpirun -np 4 cochlea train datasets/generated/full --out models/keywords --threads 1
 
         Example:
           cochlea train datasets/generated/full --out models/keywords --epochs 30
@@ -90,7 +95,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
     var unknownCharacters = UnknownCharacterPolicy.skip
     @Option(help: "Seed of initialisation, shuffling, augmentation and dropout.") var seed: UInt64 = 1
-    @Option(help: "Threads.") var threads = Parallel.coreCount
+    @Option(help: "Threads (default: the cores, shared between the ranks mpirun starts on this machine).") var threads = Job.defaultThreads
+    @Flag(help: "Under mpirun: sum each layer's gradients over the processes on a second thread while the layers below are still in backward (pays when a core is free for it; see docs/SCALING.md).")
+    var overlapAllreduce = false
 
     func validate() throws {
         _ = try options()
@@ -133,14 +140,23 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Job.run(train)
+    }
+
+    private func train(_ world: Communicator) throws {
         var dataset = Dataset()
         for path in data { dataset.append(try DatasetLoader.load(path)) }
         for path in validation { dataset.append(try DatasetLoader.load(path, defaultSplit: .validation)) }
         Console.note("cochlea: reading \(dataset.sources.joined(separator: "; "))")
         let trainer = Trainer(output: out)
+        trainer.communicator = world
+        trainer.overlapReduction = overlapAllreduce
         let display = TrainingDisplay()
-        trainer.onEvent = display.show
-        let stop = StopSignal()
+        let stop = StopSignal(job: world.isDistributed ? (rank: world.rank, size: world.size, out: out) : nil)
+        trainer.onEvent = { event in
+            if case .checkpoint(let path, let epoch, let batch) = event { stop.saved(path: path, epoch: epoch, batch: batch) }
+            display.show(event)
+        }
         trainer.shouldStop = { stop.requested }
         do {
             let summary = try trainer.run(dataset: dataset, options: try options(), resume: resume)
@@ -172,17 +188,29 @@ struct TrainCommand: ParsableCommand {
 }
 
 /// Ctrl-C and SIGTERM ask training to save a checkpoint and stop; a second Ctrl-C stops at once.
+/// Under mpirun, SIGTERM comes from mpirun when it ends the job (a rank died, or mpirun was
+/// interrupted): the ranks may be waiting for a dead one and never reach the next batch, so they
+/// stop at once, and rank 0 says which checkpoint is whole and how to continue.
 final class StopSignal: @unchecked Sendable {
     private var flag = false
     private let lock = NSLock()
     private var sources: [DispatchSourceSignal] = []
+    private let job: (rank: Int, size: Int, out: String)?
+    private var lastSaved: String?
+
+    /// A checkpoint was written.
+    func saved(path: String, epoch: Int, batch: Int) {
+        lock.lock(); defer { lock.unlock() }
+        lastSaved = batch == 0 ? "\(path) (after epoch \(epoch))" : "\(path) (epoch \(epoch + 1), batch \(batch))"
+    }
 
     var requested: Bool {
         lock.lock(); defer { lock.unlock() }
         return flag
     }
 
-    init() {
+    init(job: (rank: Int, size: Int, out: String)? = nil) {
+        self.job = job
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -191,8 +219,18 @@ final class StopSignal: @unchecked Sendable {
                 self.lock.lock()
                 let second = self.flag
                 self.flag = true
+                let saved = self.lastSaved
                 self.lock.unlock()
                 if second { exit(130) }
+                if let job = self.job {
+                    // The other ranks may be gone: no batch can be finished, so stop now. A checkpoint
+                    // being written is left unfinished under a temporary name; the last one stays whole.
+                    Console.note("\ncochlea: rank 0 got \(number == SIGTERM ? "SIGTERM" : "SIGINT"): mpirun is ending the job (one of the \(job.size) processes died, or the job was interrupted). "
+                                 + "Checkpoints are written whole or not at all: "
+                                 + (saved.map { "\($0) is intact; " } ?? "no checkpoint was written by this run; ")
+                                 + "continue with: mpirun -np \(job.size) cochlea train … --out \(job.out) --resume")
+                    _exit(128 + number)
+                }
                 Console.note("\ncochlea: stopping after this batch and saving a checkpoint (Ctrl-C again to quit at once)")
             }
             source.resume()
@@ -236,6 +274,7 @@ final class TrainingDisplay {
                                 r.framesPerSecond, r.seconds, isBest ? " (best)" : "", ProgressReporter.clock(left))
                          + (r.skippedBatches > 0 ? ", \(r.skippedBatches) non-finite batches skipped" : "")
                          + (r.infeasible > 0 ? ", \(r.infeasible) infeasible utterances" : ""))
+        case .checkpoint: break
         }
     }
 

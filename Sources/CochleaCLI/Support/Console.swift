@@ -3,19 +3,24 @@ import Foundation
 /// Where the CLI writes: results to stdout, diagnostics and progress to stderr.
 enum Console {
     static let lock = NSLock()
+    /// False on the ranks of an mpirun job other than 0, which print nothing.
+    nonisolated(unsafe) static var enabled = true
 
     static func error(_ message: String) {
         lock.lock(); defer { lock.unlock() }
+        guard enabled else { return }
         FileHandle.standardError.write(Data(("cochlea: " + message + "\n").utf8))
     }
 
     static func note(_ message: String) {
         lock.lock(); defer { lock.unlock() }
+        guard enabled else { return }
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
     static func output(_ line: String) {
         lock.lock(); defer { lock.unlock() }
+        guard enabled else { return }
         print(line)
         fflush(stdout)
     }

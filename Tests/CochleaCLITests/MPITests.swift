@@ -17,12 +17,9 @@ final class MPITests: XCTestCase {
     /// Measured: 4.8e-7 after 16 steps of the 2 × 16 model on datasets/sample/words.
     static let tolerance = 1e-5
     /// Two launches of the same computation (mpirun -np 1 and a plain run; a resumed run and an
-    /// uninterrupted one) are the same arithmetic, bit for bit, as long as every process computes
-    /// the same features. They need not: FFTW_MEASURE picks each process's FFT algorithm by timing
-    /// it, and on a loaded machine about 1 launch in 8 picks another, whose features differ in the
-    /// last bit (measured: 1 of 8 plain runs of the same training differed; 0 of 26 with
-    /// FFTW_ESTIMATE). Such runs differ by about 1e-7 after a few steps (6e-8 seen here).
-    static let processTolerance = 1e-6
+    /// uninterrupted one) are the same arithmetic, bit for bit: every process plans its FFT from
+    /// the same built-in FFTW wisdom, so features agree to the last bit across launches.
+    static let processTolerance = 0.0
 
     static var mpirun: String? {
         ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -129,7 +126,7 @@ final class MPITests: XCTestCase {
 
     /// A rank killed with SIGKILL mid-run ends the job; rank 0 says which checkpoint is intact; the
     /// checkpoint loads, and `--resume` on 2 ranks reaches the weights of a run that was never
-    /// interrupted (the same arithmetic: equal unless FFTW planned differently, see `processTolerance`).
+    /// interrupted (the same arithmetic, bit for bit).
     func testARankThatDiesEndsTheJobAndTheLastCheckpointResumes() throws {
         let straight = Self.folder.file("straight"), killed = Self.folder.file("killed")
         var options = Self.training

@@ -158,7 +158,12 @@ public final class Trainer {
 
         let shape = NetworkShape(inputSize: options.features.dimension, hiddenSize: options.hiddenSize, layers: options.layers,
                                  classes: plan.tokenizer.tokens.count)
-        let config = saved?.config ?? ModelConfig(features: options.features, network: shape, tokens: plan.tokenizer.tokens)
+        let config = saved?.config ?? {
+            var config = ModelConfig(features: options.features, network: shape, tokens: plan.tokenizer.tokens)
+            let words = Set(plan.train.flatMap { $0.utterance.transcript.split(separator: " ").map(String.init) })
+            if words.count <= TrainingSet.keywordVocabularyLimit { config.vocabulary = words.sorted() }
+            return config
+        }()
         let network = saved.map { AcousticNetwork<Float>(shape: shape, parameters: $0.parameters) }
             ?? AcousticNetwork<Float>(shape: shape, seed: options.seed)
         network.dropout = options.dropout

@@ -76,6 +76,10 @@ public struct TrainingSet {
 
     public var all: [PlannedUtterance] { train + validation + test }
 
+    /// Training transcripts with at most this many distinct words make a keyword model, whose
+    /// config lists them as its vocabulary.
+    public static let keywordVocabularyLimit = 500
+
     static func quote(_ characters: String) -> String {
         "'" + characters.map { $0 == "\t" ? "\\t" : String($0) }.joined() + "'"
     }

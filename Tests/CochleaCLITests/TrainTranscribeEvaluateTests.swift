@@ -94,3 +94,21 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
         XCTAssertEqual(fields[4], (wer * 1000).rounded() / 10, accuracy: 0.051, "sclite's Err% equals our WER: \(sum)")
     }
 }
+
+/// The README's first command: the shipped model on the bundled clips, found without --model.
+final class DefaultModelTests: XCTestCase {
+    func testTheShippedModelTranscribesTheBundledExamples() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("datasets/examples").path
+        let result = try CLI.run(["transcribe", examples])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        XCTAssertEqual(lines.count, 8)
+        // Each file is named after what it says.
+        let correct = lines.filter { line in
+            let name = ((String(line[0]) as NSString).lastPathComponent as NSString).deletingPathExtension
+            return name.replacingOccurrences(of: "_", with: " ") == String(line[1])
+        }
+        XCTAssertGreaterThanOrEqual(correct.count, 7, "\(result.stdout)")
+    }
+}

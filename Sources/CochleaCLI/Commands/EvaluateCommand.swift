@@ -78,7 +78,7 @@ struct EvaluateCommand: ParsableCommand {
         let modelPath = try DefaultModel.resolve(model)
         let loaded = try AcousticModel.load(from: modelPath)
         let recognizer = try Recognizer(model: loaded, threads: threads)
-        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing)
+        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing, vocabulary: loaded.config.vocabulary)
         let settings = decoding.settings(decoder: recognizer.decoder)
         let started = Date()
         var hypotheses = [String?](repeating: nil, count: chosen.count)

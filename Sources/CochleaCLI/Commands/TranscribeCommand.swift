@@ -68,7 +68,7 @@ struct TranscribeCommand: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("no audio files found in \(inputs.joined(separator: ", "))") }
         if let dumpLogprobs { try FileManager.default.createDirectory(atPath: dumpLogprobs, withIntermediateDirectories: true) }
         let recognizer = try Recognizer(model: loaded, threads: threads)
-        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing)
+        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing, vocabulary: loaded.config.vocabulary)
         recognizer.keepLogProbs = dumpLogprobs != nil
         let dumpNames = dumpLogprobs.map { OutputNames.npyPaths(for: files, inputs: inputs, outputFolder: $0) }
         var settings = decoding.settings(decoder: recognizer.decoder)

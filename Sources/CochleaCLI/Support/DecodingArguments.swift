@@ -35,6 +35,8 @@ struct DecodingArguments: ParsableArguments {
     var wordBonus: Float?
     @Option(name: .customLong("hotword"), help: "Favour WORD, optionally with a weight in nats: --hotword yes:2.5 (repeatable; default weight 3).")
     var hotwords: [String] = []
+    @Flag(help: "Do not keep to the model's own vocabulary (a keyword model lists the words it was trained on, and by default only those are output).")
+    var openVocabulary = false
 
     /// True when decoding is a beam search.
     var usesBeam: Bool { decoder == .beam || (decoder == nil && !beamOptionsGiven.isEmpty) }
@@ -88,7 +90,13 @@ struct DecodingArguments: ParsableArguments {
 
     /// The decoder for a model's tokens: reads the lexicon and language model files and checks that
     /// the tokens can spell every word (naming the characters they lack).
-    func makeDecoder(tokens: [String], timing: FrameTiming) throws -> TranscriptDecoder {
+    func makeDecoder(tokens: [String], timing: FrameTiming, vocabulary: [String]? = nil) throws -> TranscriptDecoder {
+        // A keyword model with nothing else asked for: keep to its own words.
+        if decoder == nil, beamOptionsGiven.isEmpty, !openVocabulary, let vocabulary, !vocabulary.isEmpty {
+            return try parse("the model's vocabulary") {
+                try BeamSearchDecoder(tokens: tokens, timing: timing, options: options, lexicon: vocabulary)
+            }
+        }
         guard usesBeam else { return GreedyDecoder(tokens: tokens, timing: timing) }
         let words: [String]?
         if let keywords {
@@ -118,7 +126,14 @@ struct DecodingArguments: ParsableArguments {
         if let k = o.tokensPerFrame { object["top_k"] = k }
         if let floor = o.tokenThreshold { object["token_threshold"] = Double(floor) }
         if let words = beam.lexicon?.words {
-            if keywords != nil { object["keywords"] = words } else { object["lexicon"] = lexicon ?? ""; object["lexicon_words"] = words.count }
+            if keywords != nil {
+                object["keywords"] = words
+            } else if lexicon != nil {
+                object["lexicon"] = lexicon ?? ""
+                object["lexicon_words"] = words.count
+            } else {
+                object["vocabulary"] = "the model's \(words.count) words"
+            }
         }
         if let u = o.unknownThreshold { object["unknown_threshold"] = u }
         if let lm, let model = beam.languageModel {

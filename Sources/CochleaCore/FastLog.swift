@@ -6,7 +6,9 @@ public enum FastLog {
     @inlinable @inline(__always)
     public static func log(_ x: SIMD8<Float>) -> SIMD8<Float> {
         let bits = unsafeBitCast(x, to: SIMD8<Int32>.self)
-        var exponent = SIMD8<Float>((bits &>> 23) &- 127)
+        // The exponent as a float without an int-to-float conversion (which Swift scalarises):
+        // 2^23 + e read as a float's mantissa, minus 2^23 + 127.
+        var exponent = unsafeBitCast(((bits &>> 23) & 0xFF) | 0x4B00_0000, to: SIMD8<Float>.self) - 8_388_735
         var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD8<Float>.self)
         let large = m .> 1.414_213_5
         m.replace(with: m * 0.5, where: large)

@@ -5,8 +5,18 @@ public enum VectorReductions {
     /// Σ x[i], i < n.
     @inlinable @inline(__always)
     public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-        var lanes = SIMD8<Float>()
+        // Four accumulators: one would wait on the previous addition's latency every 8 floats.
+        var a = SIMD8<Float>(), b = SIMD8<Float>(), c = SIMD8<Float>(), d = SIMD8<Float>()
         var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 32 <= n {
+            a += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            b += raw.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD8<Float>.self)
+            c += raw.loadUnaligned(fromByteOffset: 4 * (i + 16), as: SIMD8<Float>.self)
+            d += raw.loadUnaligned(fromByteOffset: 4 * (i + 24), as: SIMD8<Float>.self)
+            i += 32
+        }
+        var lanes = (a + b) + (c + d)
         while i + 8 <= n {
             lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
             i += 8
@@ -19,8 +29,15 @@ public enum VectorReductions {
     /// Σ x[i] · y[i], i < n.
     @inlinable @inline(__always)
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-        var lanes = SIMD8<Float>()
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
         var i = 0
+        let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+        while i + 16 <= n {
+            a += rx.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * ry.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+            b += rx.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD8<Float>.self) * ry.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD8<Float>.self)
+            i += 16
+        }
+        var lanes = a + b
         while i + 8 <= n {
             let a = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
             let b = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -39,8 +56,17 @@ public enum VectorReductions {
     /// Σ (scale · x[i] − mean)², i < n: the energy of a frame after DC removal, read unscaled.
     @inlinable @inline(__always)
     public static func centeredSumOfSquares(_ x: UnsafePointer<Float>, _ n: Int, scale: Float, mean: Float) -> Float {
-        var lanes = SIMD8<Float>()
+        var a = SIMD8<Float>(), b = SIMD8<Float>()
         var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 16 <= n {
+            let p = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self) * scale - mean
+            let q = raw.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD8<Float>.self) * scale - mean
+            a += p * p
+            b += q * q
+            i += 16
+        }
+        var lanes = a + b
         while i + 8 <= n {
             let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * scale - mean
             lanes += d * d

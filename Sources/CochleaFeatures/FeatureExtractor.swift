@@ -14,8 +14,11 @@ public final class FeatureExtractor {
     let fft: RealFFT
     let window: [Float]
     let filterbank: MelFilterbank
-    /// [numCeps, numMelBins] row-major, liftering folded in.
-    private let liftedDCT: [Float]
+    /// The liftered DCT transposed, [numMelBins, cepsLanes]: row b holds every cepstrum's weight
+    /// of mel bin b, zero-padded to whole SIMD8 lanes, so that the cepstra of a frame accumulate
+    /// across all coefficients at once rather than as 13 short dot products.
+    private let dctByBin: [Float]
+    private let cepsLanes: Int
     /// [N/2 + 1] power spectrum of the current frame.
     let power: UnsafeMutablePointer<Float>
     /// [numMelBins] mel energies of the current frame, then their logs.
@@ -41,7 +44,13 @@ public final class FeatureExtractor {
                             vtln: (options.vtlnWarp, options.vtlnLow, options.vtlnHigh))
         let dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
         let lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
-        liftedDCT = dct.indices.map { dct[$0] * lifter[$0 / options.numMelBins] }
+        let lanes = (options.numCeps + 7) / 8 * 8
+        var byBin = [Float](repeating: 0, count: options.numMelBins * lanes)
+        for k in 0..<options.numCeps {
+            for b in 0..<options.numMelBins { byBin[b * lanes + k] = dct[k * options.numMelBins + b] * lifter[k] }
+        }
+        dctByBin = byBin
+        cepsLanes = lanes
         power = .allocate(capacity: padded / 2 + 1 + MelFilterbank.padding)
         power.initialize(repeating: 0, count: padded / 2 + 1 + MelFilterbank.padding)
         mel = .allocate(capacity: options.numMelBins)
@@ -119,9 +128,26 @@ public final class FeatureExtractor {
     private func finishMFCC(logEnergy: Float, row: UnsafeMutablePointer<Float>, floor: Float) {
         let bins = options.numMelBins
         FastLog.logInPlace(mel, bins, floor: floor)
-        liftedDCT.withUnsafeBufferPointer { matrix in
-            for k in 0..<options.numCeps {
-                row[k] = VectorReductions.dot(matrix.baseAddress! + k * bins, mel, bins)
+        let blocks = cepsLanes / 8
+        dctByBin.withUnsafeBufferPointer { matrix in
+            let m = UnsafeRawPointer(matrix.baseAddress!)
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+            for b in 0..<bins {
+                let x = SIMD8<Float>(repeating: mel[b])
+                acc0 += x * m.loadUnaligned(fromByteOffset: (b * cepsLanes) * 4, as: SIMD8<Float>.self)
+                if blocks > 1 { acc1 += x * m.loadUnaligned(fromByteOffset: (b * cepsLanes + 8) * 4, as: SIMD8<Float>.self) }
+            }
+            for k in 0..<min(8, options.numCeps) { row[k] = acc0[k] }
+            for k in 8..<max(8, min(16, options.numCeps)) { row[k] = acc1[k - 8] }
+            if blocks > 2 {
+                // More than 16 cepstra: the remaining blocks one after the other.
+                for block in 2..<blocks {
+                    var acc = SIMD8<Float>()
+                    for b in 0..<bins {
+                        acc += SIMD8<Float>(repeating: mel[b]) * m.loadUnaligned(fromByteOffset: (b * cepsLanes + block * 8) * 4, as: SIMD8<Float>.self)
+                    }
+                    for k in (block * 8)..<min(block * 8 + 8, options.numCeps) { row[k] = acc[k - block * 8] }
+                }
             }
         }
         if options.useEnergy { row[0] = logEnergy }

@@ -25,9 +25,9 @@ public final class Recognizer {
     public var decoder: TranscriptDecoder
     public let threads: Int
     /// Files read, featurised and run through the network together.
-    public var chunkSize = 64
+    public var chunkSize = 128
     /// Utterances per network batch (similar lengths are grouped).
-    public var batchSize = 16
+    public var batchSize = 32
     public var keepLogProbs = false
     /// Network frames above which a recording is run in windows of `longFrames` with
     /// `windowContext` frames of context on each side (about 3 minutes and 6 s at a 30 ms stride).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CochleaAudio
 import CochleaCore
+import CochleaDecoding
 import CochleaModel
 import CochleaRecognition
 import Foundation
@@ -18,6 +19,12 @@ struct BenchTranscribe: ParsableCommand {
     var clips = 2000
     @Option(help: "Threads.")
     var threads = Parallel.coreCount
+    @Option(help: "Utterances per network batch (the recognizer's default if not given).")
+    var batchSize: Int?
+    @Option(help: "Files read and featurised together (the recognizer's default if not given).")
+    var chunkSize: Int?
+    @Flag(help: "Decode greedily even when the model has a vocabulary (transcribe decodes keyword models with a beam over their words).")
+    var greedy = false
 
     func run() throws {
         let path = try DefaultModel.resolve(model)
@@ -36,6 +43,12 @@ struct BenchTranscribe: ParsableCommand {
         print("transcribing \(clips) clips of 1 s with \(path) (\(loaded.config.network.layers) × \(loaded.config.network.hiddenSize), \(threads) threads)")
         for threadCount in Set([1, threads]).sorted() {
             let recognizer = try Recognizer(model: loaded, threads: threadCount)
+            if let batchSize { recognizer.batchSize = batchSize }
+            // As `cochlea transcribe` decodes by default: a keyword model keeps to its vocabulary.
+            if let vocabulary = loaded.config.vocabulary, !greedy {
+                recognizer.decoder = try BeamSearchDecoder(tokens: loaded.config.tokens, timing: recognizer.timing, lexicon: vocabulary)
+            }
+            if let chunkSize { recognizer.chunkSize = chunkSize }
             var done = 0
             let started = Date()
             recognizer.recognize(paths: files) { _ in done += 1 }

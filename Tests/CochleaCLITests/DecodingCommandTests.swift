@@ -28,11 +28,11 @@ final class DecodingCommandTests: XCTestCase {
     }
 
     func testBeamSettingsAndNBestInJSON() throws {
-        let greedy = try json([])
+        let greedy = try json(["--decoder", "greedy"])
         XCTAssertEqual((greedy[0]["decoding"] as? [String: Any])?["method"] as? String, "greedy")
         XCTAssertNil(greedy[0]["nbest"])
-        // Width 1 is greedy decoding.
-        XCTAssertEqual(try json(["--beam", "1"]).map { $0["text"] as? String }, greedy.map { $0["text"] as? String })
+        // Width 1 without the model's vocabulary is greedy decoding.
+        XCTAssertEqual(try json(["--beam", "1", "--open-vocabulary"]).map { $0["text"] as? String }, greedy.map { $0["text"] as? String })
 
         let beam = try json(["--beam", "4", "--nbest", "3", "--top-k", "5", "--beam-threshold", "20"])
         let decoding = try XCTUnwrap(beam[0]["decoding"] as? [String: Any])
@@ -47,6 +47,28 @@ final class DecodingCommandTests: XCTestCase {
             XCTAssertEqual(nbest[0]["text"] as? String, file["text"] as? String)
             let scores = nbest.compactMap { $0["score"] as? Double }
             XCTAssertEqual(scores, scores.sorted(by: >))
+        }
+    }
+
+    /// The tiny model was trained on three words, so its config lists them: by default, and with
+    /// beam options, only they are output; --open-vocabulary and --decoder greedy spell freely.
+    func testAKeywordModelKeepsToItsVocabularyUnlessToldOtherwise() throws {
+        let config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.model + "/config.json"))) as? [String: Any])
+        XCTAssertEqual(config["vocabulary"] as? [String], ["go", "no", "up"])
+        for arguments in [[], ["--beam", "4", "--nbest", "2"], ["--lm-weight", "0.1"]] {
+            let files = try json(arguments)
+            let decoding = try XCTUnwrap(files[0]["decoding"] as? [String: Any], "\(arguments)")
+            XCTAssertEqual(decoding["method"] as? String, "beam", "\(arguments)")
+            XCTAssertEqual(decoding["vocabulary"] as? String, "the model's 3 words", "\(arguments)")
+            for file in files {
+                let text = try XCTUnwrap(file["text"] as? String)
+                XCTAssertTrue(text.split(separator: " ").allSatisfy { ["go", "no", "up"].contains(String($0)) }, "\(arguments): \(text)")
+            }
+        }
+        for (arguments, method) in [(["--open-vocabulary"], "greedy"), (["--decoder", "greedy"], "greedy"), (["--beam", "4", "--open-vocabulary"], "beam")] {
+            let decoding = try XCTUnwrap(try json(arguments)[0]["decoding"] as? [String: Any], "\(arguments)")
+            XCTAssertNil(decoding["vocabulary"], "\(arguments)")
+            XCTAssertEqual(decoding["method"] as? String, method, "\(arguments)")
         }
     }
 
@@ -98,9 +120,11 @@ final class DecodingCommandTests: XCTestCase {
     }
 
     func testEvaluateRunsEachDecoder() throws {
-        for (arguments, line) in [([], "decoding: greedy"), (["--beam", "8"], "decoding: beam 8, beam-threshold 50.0, nbest 1"),
+        for (arguments, line) in [(["--decoder", "greedy"], "decoding: greedy"),
+                                  ([], "decoding: beam 16, beam-threshold 50.0, nbest 1, the model's 3 words"),
+                                  (["--beam", "8", "--open-vocabulary"], "decoding: beam 8, beam-threshold 50.0, nbest 1"),
                                   (["--keywords", "go,no,up"], "decoding: beam 16, beam-threshold 50.0, nbest 1, keywords go,no,up")] {
-            let report = Self.folder.file("report\(arguments.count).json")
+            let report = Self.folder.file("report\(arguments.joined()).json")
             let result = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--split", "all", "--report", report] + arguments)
             XCTAssertEqual(result.status, 0, result.stderr)
             XCTAssertTrue(result.stdout.hasPrefix("%WER "), result.stdout)

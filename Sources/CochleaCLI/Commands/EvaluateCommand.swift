@@ -200,6 +200,7 @@ struct EvaluateCommand: ParsableCommand {
             if let value = settings[key] { parts.append("\(key.replacingOccurrences(of: "_", with: "-")) \(value)") }
         }
         if let keywords = settings["keywords"] as? [String] { parts.append("keywords " + keywords.joined(separator: ",")) }
+        if let vocabulary = settings["vocabulary"] as? String { parts.append(vocabulary) }
         if let hot = settings["hotwords"] as? [[String: Any]] { parts.append("\(hot.count) hotwords") }
         return parts.joined(separator: ", ")
     }

@@ -27,7 +27,10 @@ struct TranscribeCommand: ParsableCommand {
           cochlea transcribe --model models/mine clips/ --format json > out.json
           cochlea transcribe clip.wav --dump-logprobs lp/    # lp/clip.npy: [frames, classes] float32
 
-        A keyword model (its config.json lists a `vocabulary`, as the shipped one does) is decoded by         a beam search that keeps to those words; --open-vocabulary spells freely instead. Otherwise         decoding is greedy unless a beam-search option is given: --beam 32, --nbest 5 (JSON gets an \
+        A keyword model (its config.json lists a `vocabulary`, as the shipped one does) is decoded by \
+        a beam search that keeps to those words, tuned by the options below; --open-vocabulary spells \
+        freely instead, --decoder greedy takes the best token per frame. Other models are decoded \
+        greedily unless a beam-search option is given: --beam 32, --nbest 5 (JSON gets an \
         "nbest" array of texts and scores), --keywords yes,no,up or --lexicon words.txt (only those \
         words; --unknown-threshold 0.5 turns unsure words into <unk>), --lm model.arpa with \
         --lm-weight and --word-bonus, --hotword WORD[:weight]. The settings used are in the JSON's \

@@ -6,10 +6,12 @@ enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
     case greedy, beam
 }
 
-/// How `transcribe` and `evaluate` turn log-probabilities into words. Greedy unless a beam-search
-/// option is given (or --decoder beam); defaults are `BeamSearchOptions`'s.
+/// How `transcribe` and `evaluate` turn log-probabilities into words. A keyword model (one whose
+/// config lists a vocabulary) is decoded by a beam search over its words unless --decoder greedy,
+/// --open-vocabulary, --keywords or --lexicon says otherwise; any other model greedily unless a
+/// beam-search option is given (or --decoder beam). Defaults are `BeamSearchOptions`'s.
 struct DecodingArguments: ParsableArguments {
-    @Option(help: "greedy or beam. Any option below except --decoder implies beam. (default: greedy)")
+    @Option(help: "greedy or beam. Any option below implies beam. (default: beam over the words of a keyword model, greedy otherwise)")
     var decoder: DecoderKind?
     @Option(help: "Beam width: hypotheses kept per frame. (default: 16)")
     var beam: Int?
@@ -38,8 +40,12 @@ struct DecodingArguments: ParsableArguments {
     @Flag(help: "Do not keep to the model's own vocabulary (a keyword model lists the words it was trained on, and by default only those are output).")
     var openVocabulary = false
 
-    /// True when decoding is a beam search.
+    /// True when decoding is a beam search without the model's vocabulary in view.
     var usesBeam: Bool { decoder == .beam || (decoder == nil && !beamOptionsGiven.isEmpty) }
+
+    /// True when a model's own vocabulary (if it has one) constrains decoding: nothing asked for
+    /// greedy decoding, free spelling or another word list.
+    var keepsToModelVocabulary: Bool { decoder != .greedy && !openVocabulary && keywords == nil && lexicon == nil }
 
     /// The beam-search options given, by flag name.
     var beamOptionsGiven: [String] {
@@ -91,15 +97,12 @@ struct DecodingArguments: ParsableArguments {
     /// The decoder for a model's tokens: reads the lexicon and language model files and checks that
     /// the tokens can spell every word (naming the characters they lack).
     func makeDecoder(tokens: [String], timing: FrameTiming, vocabulary: [String]? = nil) throws -> TranscriptDecoder {
-        // A keyword model with nothing else asked for: keep to its own words.
-        if decoder == nil, beamOptionsGiven.isEmpty, !openVocabulary, let vocabulary, !vocabulary.isEmpty {
-            return try parse("the model's vocabulary") {
-                try BeamSearchDecoder(tokens: tokens, timing: timing, options: options, lexicon: vocabulary)
-            }
-        }
-        guard usesBeam else { return GreedyDecoder(tokens: tokens, timing: timing) }
+        let modelWords = keepsToModelVocabulary ? vocabulary.flatMap { $0.isEmpty ? nil : $0 } : nil
+        guard usesBeam || modelWords != nil else { return GreedyDecoder(tokens: tokens, timing: timing) }
         let words: [String]?
-        if let keywords {
+        if let modelWords {
+            words = modelWords
+        } else if let keywords {
             words = try parse("--keywords") { try WordList.parse(commaSeparated: keywords) }
         } else if let lexicon {
             words = try parse("--lexicon") { try WordList.read(path: lexicon) }
@@ -113,7 +116,7 @@ struct DecodingArguments: ParsableArguments {
                              ("--hotword", entries.map(\.word))] {
             for word in list { _ = try parse(flag) { try spelling.spell(word) } }
         }
-        return try parse("decoding") {
+        return try parse(modelWords == nil ? "decoding" : "the model's vocabulary") {
             try BeamSearchDecoder(tokens: tokens, timing: timing, options: options, lexicon: words, languageModel: model, hotwords: entries)
         }
     }

@@ -49,15 +49,19 @@ public enum ARPAReader {
 
     /// Parses ARPA text already in memory; `name` stands for the path in errors.
     public static func parse(_ text: String, name: String = "<memory>") throws -> NGramLanguageModel {
+        try parse(data: Data(text.utf8), name: name)
+    }
+
+    /// Parses the bytes of an ARPA file held in memory, exactly as `read(path:)` parses the file.
+    public static func parse(data: Data, name: String = "<memory>") throws -> NGramLanguageModel {
         var parser = Parser(path: name)
-        var bytes = Array(text.utf8)
-        bytes.append(0)
-        try bytes.withUnsafeBufferPointer { all in
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let all = raw.bindMemory(to: UInt8.self)
             var start = 0
-            while start < all.count - 1, !parser.finished {
+            while start < all.count, !parser.finished {
                 var end = start
-                while end < all.count - 1, all[end] != UInt8(ascii: "\n") { end += 1 }
-                try parser.feed(all.baseAddress! + start, count: min(end + 1, all.count - 1) - start)
+                while end < all.count, all[end] != UInt8(ascii: "\n") { end += 1 }
+                try parser.feed(all.baseAddress! + start, count: min(end + 1, all.count) - start)
                 start = end + 1
             }
         }

@@ -64,6 +64,8 @@ if [ "$1" = --build ]; then echo "$binary"; exit 0; fi
 # One thread for OpenBLAS: the fuzzer is single-threaded, and spinning BLAS workers only steal the
 # other core. Leaks are checked by LeakSanitizer at the end of every input that libFuzzer suspects.
 export OPENBLAS_NUM_THREADS=1
+# Swift's own crash backtracer would run inside ASan and trip over it; ASan prints the stack instead.
+export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
 options=(-rss_limit_mb=2048 -timeout=10 -artifact_prefix="Fuzz/$target/crashes/" -print_final_stats=1)
 [ -f "Fuzz/$target/$target.dict" ] && options+=(-dict="Fuzz/$target/$target.dict")

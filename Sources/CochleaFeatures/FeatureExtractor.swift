@@ -38,8 +38,10 @@ public final class FeatureExtractor {
                             lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
             : MelFilterbank(binCount: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
                             lowFrequency: options.lowFrequency, highFrequency: options.highFrequency)
-        let dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
-        let lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
+        // Filterbanks have no cepstra (and `numCeps` is not checked for them).
+        let ceps = options.kind == .fbank ? 0 : options.numCeps
+        let dct = dctMatrix(rows: ceps, columns: options.numMelBins)
+        let lifter = lifterCoefficients(count: ceps, q: options.cepstralLifter)
         liftedDCT = dct.indices.map { dct[$0] * lifter[$0 / options.numMelBins] }
         power = .allocate(capacity: padded / 2 + 1 + MelFilterbank.padding)
         power.initialize(repeating: 0, count: padded / 2 + 1 + MelFilterbank.padding)

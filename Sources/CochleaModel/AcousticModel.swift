@@ -86,8 +86,8 @@ public struct AcousticModel {
         let expected = Set(layout.entries.map(\.name))
         let extra = file.tensors.keys.filter { !expected.contains($0) }.sorted()
         guard extra.isEmpty else { throw fail("unexpected tensors \(extra.joined(separator: ", ")) for this config") }
-        var values = [Float]()
-        values.reserveCapacity(layout.count)
+        // Every tensor is checked before anything is allocated for the parameters: the config alone
+        // can ask for two billion of them.
         for entry in layout.entries {
             guard let tensor = file.tensors[entry.name] else { throw fail("tensor \(entry.name) is missing") }
             guard ["F32", "F64", "F16", "BF16"].contains(tensor.dtype) else {
@@ -97,8 +97,10 @@ public struct AcousticModel {
                 throw fail("tensor \(entry.name) has shape \(tensor.shape); the config's sizes need \(entry.shape)")
             }
             guard tensor.values.allSatisfy(\.isFinite) else { throw fail("tensor \(entry.name) holds NaN or infinite values") }
-            values += tensor.values.map(Float.init)
         }
+        var values = [Float]()
+        values.reserveCapacity(layout.count)
+        for entry in layout.entries { values += file.tensors[entry.name]!.values.map(Float.init) }
         return values
     }
 

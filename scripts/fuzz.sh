@@ -67,6 +67,8 @@ export OPENBLAS_NUM_THREADS=1
 # Swift's own crash backtracer would run inside ASan and trip over it; ASan prints the stack instead.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
+# Leaks inside libsndfile/libvorbis themselves, each shown to be theirs (see the file).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/sanitizers/lsan.supp:print_suppressions=0}
 options=(-rss_limit_mb=2048 -timeout=10 -artifact_prefix="Fuzz/$target/crashes/" -print_final_stats=1)
 [ -f "Fuzz/$target/$target.dict" ] && options+=(-dict="Fuzz/$target/$target.dict")
 mkdir -p "Fuzz/$target/crashes"

@@ -19,6 +19,8 @@ final class SoundFile {
     let info: AudioFileInfo
     /// libsndfile's parse log, which is where it records header sizes it had to correct.
     let log: String
+    /// The frame count libsndfile reports when a file does not say its length (SF_COUNT_MAX).
+    static let unknownLength = Int(Int64.max)
 
     /// Opens a file on disk after checking that it exists, is a regular file and is not empty.
     init(path: String) throws {

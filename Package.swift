@@ -74,5 +74,8 @@ let package = Package(
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaFeaturesTests", dependencies: ["CochleaFeatures", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCorpusTests", dependencies: ["CochleaCorpus", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
+        .testTarget(
+            name: "CochleaRecognitionTests",
+            dependencies: ["CochleaRecognition", "CochleaModel", "CochleaFeatures", "CochleaNN", "CochleaAudio", "CochleaTestSupport"]),
     ]
 )

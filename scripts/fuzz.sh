@@ -39,8 +39,12 @@ modules=(CochleaCore CochleaAudio CochleaFeatures CochleaLinalg CochleaNN Cochle
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -O)
 scratch=.build-fuzz
 echo "fuzz.sh: building the library modules with -sanitize=fuzzer,address -O into $scratch" >&2
-nice -n 10 swift build --scratch-path "$scratch" "${flags[@]}" --target CochleaTraining 2>&1 \
-  | grep -E "error|warning: unre|Compiling|Build complete" >&2 || true
+mkdir -p "$scratch"
+if ! nice -n 10 swift build --scratch-path "$scratch" "${flags[@]}" --target CochleaTraining > "$scratch/build.log" 2>&1; then
+  grep -E "error" "$scratch/build.log" >&2 || tail -20 "$scratch/build.log" >&2
+  echo "fuzz.sh: the build failed (all of it in $scratch/build.log)" >&2
+  exit 1
+fi
 bin=$(swift build --scratch-path "$scratch" "${flags[@]}" --show-bin-path)
 objects=()
 for m in "${modules[@]}"; do

@@ -25,5 +25,11 @@ esac
 # Swift's crash backtracer runs inside the sanitized process and trips over the sanitizer; the
 # sanitizer prints the stack itself.
 export SWIFT_BACKTRACE=enable=no
-swift build --build-tests --sanitize="$sanitize" --scratch-path "$scratch" 2>&1 | grep -E "error|Build complete" || true
+mkdir -p "$scratch"
+if ! swift build --build-tests --sanitize="$sanitize" --scratch-path "$scratch" > "$scratch/build.log" 2>&1; then
+  grep -E "error" "$scratch/build.log" >&2 || tail -20 "$scratch/build.log" >&2
+  echo "test.sh: the $sanitize-sanitizer build failed (all of it in $scratch/build.log)" >&2
+  exit 1
+fi
+grep -E "Build complete" "$scratch/build.log" || true
 exec swift test --skip-build --sanitize="$sanitize" --scratch-path "$scratch" "$@"

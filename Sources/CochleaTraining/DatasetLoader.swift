@@ -100,7 +100,13 @@ public enum DatasetLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DatasetError(path: path, reason: "not UTF-8 text; convert it (e.g. iconv -t UTF-8)")
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        return splitLines(text)
+    }
+
+    /// Lines ending in LF or CRLF. (Swift reads "\r\n" as one Character, so splitting at "\n"
+    /// alone leaves a Windows file in one piece.)
+    static func splitLines<S: StringProtocol>(_ text: S) -> [S.SubSequence] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 }
 
@@ -166,7 +172,7 @@ enum ManifestReader {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
-        let header = head.split(separator: "\n").first.map { $0.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } } ?? []
+        let header = DatasetLoader.splitLines(head).first.map { $0.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } } ?? []
         return header.contains("path") && transcriptColumns.contains { header.contains($0) }
     }
 
@@ -271,7 +277,8 @@ enum KaldiDirectoryReader {
         for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
-            let parts = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            // The id ends at the first space or tab, as Kaldi's SplitStringOnFirstSpace has it.
+            let parts = trimmed.split(maxSplits: 1, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
             let id = String(parts[0]), rest = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
             if let (_, first) = result[id] {
                 problems.append(DatasetProblem(kind: .duplicate, location: "\(file):\(index + 1)", detail: "id \(id) already at line \(first)"))

@@ -36,3 +36,20 @@ final class AudioFuzzFindingsTests: XCTestCase {
         XCTAssertTrue(detail.contains("malformed"), detail)
     }
 }
+
+final class AudioFuzzCorpusTests: XCTestCase {
+    /// The audio target's seeds: the valid files decode, each broken one gives its typed error.
+    func testSeedsAreWhatTheirNamesSay() throws {
+        let seeds = try FuzzCorpus.seeds("audio")
+        XCTAssertGreaterThan(seeds.count, 10)
+        for seed in seeds {
+            do {
+                let clip = try AudioDecoder.decode(data: seed.data, name: seed.name)
+                XCTAssertFalse(seed.isBroken, "\(seed.name) decoded")
+                XCTAssertGreaterThan(clip.samples.count, 0, seed.name)
+            } catch let error as AudioError {
+                XCTAssertTrue(seed.isBroken, "\(seed.name): \(error)")
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import CochleaCore
+import CochleaTestSupport
 import Foundation
 import XCTest
 
@@ -19,6 +20,21 @@ final class CoreFuzzFindingsTests: XCTestCase {
             XCTAssertThrowsError(try Npy.decode(data, path: "x.npy"), shape) { error in
                 guard case NpyError.malformed(let path, _) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual(path, "x.npy")
+            }
+        }
+    }
+}
+
+final class CoreFuzzCorpusTests: XCTestCase {
+    func testNpySeedsAreWhatTheirNamesSay() throws {
+        let seeds = try FuzzCorpus.seeds("npy")
+        XCTAssertGreaterThan(seeds.count, 5)
+        for seed in seeds {
+            do {
+                _ = try Npy.decode(seed.data, path: seed.name)
+                XCTAssertFalse(seed.isBroken, "\(seed.name) decoded")
+            } catch let error as NpyError {
+                XCTAssertTrue(seed.isBroken, "\(seed.name): \(error)")
             }
         }
     }

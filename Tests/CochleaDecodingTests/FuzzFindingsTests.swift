@@ -1,4 +1,5 @@
 @testable import CochleaDecoding
+import CochleaTestSupport
 import Foundation
 import XCTest
 
@@ -64,5 +65,20 @@ final class DecodingFuzzFindingsTests: XCTestCase {
         let fromBytes = try ARPAReader.parse(data: Data(bytes))
         XCTAssertEqual(fromBytes.vocabulary, fromFile.vocabulary)
         XCTAssertEqual(fromBytes.counts, [3])
+    }
+}
+
+final class DecodingFuzzCorpusTests: XCTestCase {
+    func testARPASeedsAreWhatTheirNamesSay() throws {
+        let seeds = try FuzzCorpus.seeds("arpa")
+        XCTAssertGreaterThan(seeds.count, 4)
+        for seed in seeds {
+            do {
+                _ = try ARPAReader.parse(data: seed.data, name: seed.name)
+                XCTAssertFalse(seed.isBroken, "\(seed.name) parsed")
+            } catch let error as ARPAError {
+                XCTAssertTrue(seed.isBroken, "\(seed.name): \(error)")
+            }
+        }
     }
 }

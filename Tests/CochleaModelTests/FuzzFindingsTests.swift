@@ -1,4 +1,5 @@
 import CochleaCore
+import CochleaTestSupport
 import CochleaFeatures
 import CochleaModel
 import CochleaNN
@@ -48,6 +49,23 @@ final class ModelFuzzFindingsTests: XCTestCase {
         XCTAssertEqual(decoded.parameters, model.parameters)
         XCTAssertThrowsError(try AcousticModel.decode(config: try model.configData(), weights: Data([1, 2, 3]), folder: "m")) { error in
             XCTAssertTrue("\(error)".hasPrefix("m/model.safetensors: invalid model weights"), "\(error)")
+        }
+    }
+}
+
+final class ModelFuzzCorpusTests: XCTestCase {
+    func testModelSeedsAreWhatTheirNamesSay() throws {
+        let seeds = try FuzzCorpus.seeds("model")
+        XCTAssertGreaterThan(seeds.count, 5)
+        for seed in seeds {
+            let parts = FuzzCorpus.parts(seed.data, maximum: 2)
+            XCTAssertEqual(parts.count, 2, seed.name)
+            do {
+                _ = try AcousticModel.decode(config: parts[0], weights: parts[1], folder: seed.name)
+                XCTAssertFalse(seed.isBroken, "\(seed.name) loaded")
+            } catch let error as ModelError {
+                XCTAssertTrue(seed.isBroken, "\(seed.name): \(error)")
+            }
         }
     }
 }

@@ -3,9 +3,9 @@ import CochleaTestSupport
 import Foundation
 import XCTest
 
-/// The manifest and Kaldi fuzz targets' seeds: a broken one is refused with a typed error or gives
-/// problems for its entries; the others read without problems... apart from the ones they are
-/// there to show (duplicates, a piped command, a line without text).
+/// The manifest and Kaldi fuzz targets' seeds: a broken one is refused with a typed error (or, for a
+/// manifest, reports problems for its lines); the others give utterances. (Valid seeds may still
+/// list problems they are there to show: a duplicate, a piped command, an id without text.)
 final class TrainingFuzzCorpusTests: XCTestCase {
     func testManifestSeedsAreWhatTheirNamesSay() throws {
         let seeds = try FuzzCorpus.seeds("manifest")

@@ -175,7 +175,9 @@ public enum ARPAReader {
                 place = .done
                 return
             }
-            guard whole == "\\\(next)-grams:" else {
+            // A section beyond the declared orders (say \4-grams: in a trigram file) is refused here:
+            // nothing declares its count.
+            guard next <= declared.count, whole == "\\\(next)-grams:" else {
                 let expected = next > declared.count ? "\\end\\" : "\\\(next)-grams:"
                 throw fail("expected \(expected), found \"\(whole)\"")
             }

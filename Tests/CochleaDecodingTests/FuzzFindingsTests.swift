@@ -44,6 +44,17 @@ final class DecodingFuzzFindingsTests: XCTestCase {
         XCTAssertEqual(error?.message.contains("order 256 is above the 255"), true, "\(String(describing: error))")
     }
 
+    /// arpa: a section one order above the declared ones (\2-grams: in a unigram file) was
+    /// entered, and its first entry or the next header looked up a count that was never declared
+    /// (an index out of range).
+    func testASectionBeyondTheDeclaredOrdersIsRefused() {
+        for tail in ["\\2-grams:\n-1 a a\n\n\\end\\\n", "\\2-grams:\n\\end\\\n"] {
+            let error = arpaError("\\data\\\nngram 1=1\n\n\\1-grams:\n-1 a\n\n" + tail)
+            XCTAssertEqual(error?.line, 7, tail)
+            XCTAssertEqual(error?.message.contains("expected \\end\\, found \"\\2-grams:\""), true, "\(String(describing: error))")
+        }
+    }
+
     /// The table is no longer sized once for good: it grows past any initial capacity.
     func testTheNGramTableGrows() {
         var table = NGramTable(capacity: 1)

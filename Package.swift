@@ -73,7 +73,9 @@ let package = Package(
         .testTarget(name: "CochleaModelTests", dependencies: ["CochleaModel", "CochleaTestSupport"]),
         .testTarget(name: "CochleaDecodingTests", dependencies: ["CochleaDecoding", "CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaAudio", "CochleaTestSupport"]),
-        .testTarget(name: "CochleaRecognitionTests", dependencies: ["CochleaRecognition", "CochleaModel", "CochleaNN", "CochleaFeatures", "CochleaTestSupport"]),
+        .testTarget(
+            name: "CochleaRecognitionTests",
+            dependencies: ["CochleaRecognition", "CochleaModel", "CochleaFeatures", "CochleaNN", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaNN", "CochleaModel", "CochleaTraining", "CochleaTestSupport"]),

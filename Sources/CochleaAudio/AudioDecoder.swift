@@ -40,10 +40,13 @@ public enum AudioDecoder {
     /// All frames of `file` averaged over channels, checked to be finite.
     static func readMono(_ file: SoundFile) throws -> [Float] {
         let channels = file.info.channels
-        let chunkFrames = 16_384
+        // About 1 MB of interleaved samples, however many channels (libsndfile allows 1,024).
+        let chunkFrames = max(256, (1 << 18) / channels)
         var interleaved = [Float](repeating: 0, count: chunkFrames * channels)
         var mono = [Float]()
-        mono.reserveCapacity(file.info.frames)
+        // The header's frame count is only a promise (Int64.max when the length is unknown), so
+        // room is made for at most 4 Mi samples in advance; beyond that the array grows as read.
+        mono.reserveCapacity(min(file.info.frames, 1 << 22))
         let scale = 1 / Float(channels)
         while true {
             let frames = try interleaved.withUnsafeMutableBufferPointer { try file.read(into: $0.baseAddress!, frames: chunkFrames) }
@@ -64,7 +67,7 @@ public enum AudioDecoder {
                 throw AudioError.nonFinite(path: file.path, sampleIndex: bad, value: mono[bad].isNaN ? "NaN" : "infinite")
             }
         }
-        if mono.count < file.info.frames {
+        if mono.count < file.info.frames && file.info.frames != SoundFile.unknownLength {
             throw AudioError.truncated(
                 path: file.path, detail: "header promises \(file.info.frames) frames, only \(mono.count) could be read")
         }

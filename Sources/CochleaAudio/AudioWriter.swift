@@ -34,9 +34,12 @@ public enum AudioWriter {
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels)
         info.format = encoding.format
-        guard let handle = sf_open(temporary, Int32(SFM_WRITE), &info) else {
-            throw OutputError.cannotWrite(path: path, reason: String(cString: sf_strerror(nil)))
-        }
+        // Under the lock that reading takes: libsndfile's open error is one process-wide variable.
+        SoundFile.openLock.lock()
+        let opened = sf_open(temporary, Int32(SFM_WRITE), &info)
+        let openError = opened == nil ? String(cString: sf_strerror(nil)) : ""
+        SoundFile.openLock.unlock()
+        guard let handle = opened else { throw OutputError.cannotWrite(path: path, reason: openError) }
         // Integer encodings clip rather than wrap when a float sample exceeds full scale.
         sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         let frames = samples.count / channels

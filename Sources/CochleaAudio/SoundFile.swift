@@ -19,6 +19,8 @@ final class SoundFile {
     let info: AudioFileInfo
     /// libsndfile's parse log, which is where it records header sizes it had to correct.
     let log: String
+    /// The frame count libsndfile reports when a file does not say its length (SF_COUNT_MAX).
+    static let unknownLength = Int(Int64.max)
 
     /// Opens a file on disk after checking that it exists, is a regular file and is not empty.
     init(path: String) throws {
@@ -40,9 +42,7 @@ final class SoundFile {
             throw AudioError.unreadable(path: path, detail: String(cString: strerror(errno)))
         }
         var sfInfo = SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
-            throw AudioError.unrecognised(path: path, detail: String(cString: sf_strerror(nil)))
-        }
+        let handle = try SoundFile.open(path: path) { sf_open(path, Int32(SFM_READ), &sfInfo) }
         self.handle = handle
         self.memory = nil
         self.path = path
@@ -56,8 +56,9 @@ final class SoundFile {
         let source = MemorySource(data)
         var io = MemorySource.callbacks
         var sfInfo = SF_INFO()
-        guard let handle = sf_open_virtual(&io, Int32(SFM_READ), &sfInfo, Unmanaged.passUnretained(source).toOpaque())
-        else { throw AudioError.unrecognised(path: path, detail: String(cString: sf_strerror(nil))) }
+        let handle = try SoundFile.open(path: path) {
+            sf_open_virtual(&io, Int32(SFM_READ), &sfInfo, Unmanaged.passUnretained(source).toOpaque())
+        }
         self.handle = handle
         self.memory = source
         self.path = path
@@ -66,6 +67,19 @@ final class SoundFile {
     }
 
     deinit { sf_close(handle) }
+
+    /// libsndfile keeps the error of a failed open in one process-wide variable, not per thread, so
+    /// files opened on several threads at once could report each other's errors ("No Error." for a
+    /// broken file, seen in a batch). Opening under one lock keeps each error with its file.
+    static let openLock = NSLock()
+
+    /// Runs `open` under `openLock`; a nil handle becomes an error that names the file.
+    static func open(path: String, _ open: () -> OpaquePointer?) throws -> OpaquePointer {
+        openLock.lock()
+        defer { openLock.unlock() }
+        guard let handle = open() else { throw AudioError.unrecognised(path: path, detail: String(cString: sf_strerror(nil))) }
+        return handle
+    }
 
     /// Reads up to `frames` interleaved frames into `buffer` (which holds frames × channels floats).
     /// Returns the number of frames read; 0 at the end of the file.

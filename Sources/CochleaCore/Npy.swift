@@ -98,12 +98,17 @@ public enum Npy {
                 guard let n = Int(part), n >= 0 else { throw NpyError.malformed(path: path, reason: "bad shape \(shapeText)") }
                 return n
             }
-        let count = shape.reduce(1, *)
         let width: Int
         switch descr {
         case "<f4", "<i4": width = 4
         case "<f8", "<i8": width = 8
         default: throw NpyError.malformed(path: path, reason: "unsupported dtype \(descr)")
+        }
+        // The shape's product could overflow before it is compared with the bytes there are.
+        let count = try shape.reduce(1) { product, n in
+            let (result, overflow) = product.multipliedReportingOverflow(by: n)
+            guard !overflow, result <= Int.max / 8 else { throw NpyError.malformed(path: path, reason: "shape \(shapeText) is absurdly large") }
+            return result
         }
         let start = headerStart + headerLength
         guard bytes.count - start == count * width else {

@@ -34,7 +34,9 @@ public enum ARPAReader {
             throw ARPAError(path: path, line: 0, message: "cannot open the ARPA file (\(String(cString: strerror(errno))))")
         }
         defer { fclose(file) }
-        var parser = Parser(path: path)
+        var status = stat()
+        let size = fstat(fileno(file), &status) == 0 && status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : nil
+        var parser = Parser(path: path, byteCount: size)
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }
@@ -49,15 +51,19 @@ public enum ARPAReader {
 
     /// Parses ARPA text already in memory; `name` stands for the path in errors.
     public static func parse(_ text: String, name: String = "<memory>") throws -> NGramLanguageModel {
-        var parser = Parser(path: name)
-        var bytes = Array(text.utf8)
-        bytes.append(0)
-        try bytes.withUnsafeBufferPointer { all in
+        try parse(data: Data(text.utf8), name: name)
+    }
+
+    /// Parses the bytes of an ARPA file held in memory, exactly as `read(path:)` parses the file.
+    public static func parse(data: Data, name: String = "<memory>") throws -> NGramLanguageModel {
+        var parser = Parser(path: name, byteCount: data.count)
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let all = raw.bindMemory(to: UInt8.self)
             var start = 0
-            while start < all.count - 1, !parser.finished {
+            while start < all.count, !parser.finished {
                 var end = start
-                while end < all.count - 1, all[end] != UInt8(ascii: "\n") { end += 1 }
-                try parser.feed(all.baseAddress! + start, count: min(end + 1, all.count - 1) - start)
+                while end < all.count, all[end] != UInt8(ascii: "\n") { end += 1 }
+                try parser.feed(all.baseAddress! + start, count: min(end + 1, all.count) - start)
                 start = end + 1
             }
         }
@@ -66,7 +72,13 @@ public enum ARPAReader {
 
     struct Parser {
         enum Place { case preamble, counts, section(Int), done }
+        /// Entry ids are Int32 and orders are stored as UInt8.
+        static let maximumEntries = Int(Int32.max) - 1
+        static let maximumOrder = Int(UInt8.max)
         let path: String
+        /// The file's size when known: the tables are sized from the declared counts only as far as
+        /// the file could hold that many entries, so that a corrupt count cannot allocate gigabytes.
+        let byteCount: Int?
         var place = Place.preamble
         var lineNumber = 0
         var declared = [(count: Int, line: Int)]()
@@ -78,7 +90,10 @@ public enum ARPAReader {
         var buffer = [UInt8]()
         var finished: Bool { if case .done = place { return true } else { return false } }
 
-        init(path: String) { self.path = path }
+        init(path: String, byteCount: Int?) {
+            self.path = path
+            self.byteCount = byteCount
+        }
 
         func fail(_ message: String) -> ARPAError { ARPAError(path: path, line: lineNumber, message: message) }
 
@@ -128,6 +143,11 @@ public enum ARPAReader {
             guard k == declared.count + 1 else {
                 throw fail("n-gram orders in \\data\\ must be 1, 2, 3, … in turn; found ngram \(k) after \(declared.count) orders")
             }
+            guard k <= Self.maximumOrder else { throw fail("n-gram order \(k) is above the \(Self.maximumOrder) that Cochlea reads") }
+            let total = declared.reduce(0) { $0 + $1.count }
+            guard count <= Self.maximumEntries - total else {
+                throw fail("\\data\\ declares more than the \(Self.maximumEntries) n-grams that Cochlea reads")
+            }
             declared.append((count, lineNumber))
         }
 
@@ -140,19 +160,24 @@ public enum ARPAReader {
             if case .section(let k) = place { next = k + 1 } else { next = 1 }
             if case .counts = place {
                 guard !declared.isEmpty else { throw fail("\\data\\ declares no n-gram counts") }
+                // An entry takes at least 4 bytes ("0 w" and a line end); beyond what the file can
+                // hold, the count is wrong, which the section's end reports, and the table grows.
                 let total = declared.reduce(0) { $0 + $1.count }
-                table = NGramTable(capacity: total + 1)
-                logProb.reserveCapacity(total + 1)
-                backoff.reserveCapacity(total + 1)
-                entryOrder.reserveCapacity(total + 1)
-                suffix.reserveCapacity(total + 1)
+                let believable = min(total, (byteCount ?? 1 << 24) / 4) + 1
+                table = NGramTable(capacity: believable)
+                logProb.reserveCapacity(believable)
+                backoff.reserveCapacity(believable)
+                entryOrder.reserveCapacity(believable)
+                suffix.reserveCapacity(believable)
             }
             if whole == "\\end\\" {
                 guard next > declared.count else { throw fail("\\end\\ before the \\\(next)-grams: section that \\data\\ declares") }
                 place = .done
                 return
             }
-            guard whole == "\\\(next)-grams:" else {
+            // A section beyond the declared orders (say \4-grams: in a trigram file) is refused here:
+            // nothing declares its count.
+            guard next <= declared.count, whole == "\\\(next)-grams:" else {
                 let expected = next > declared.count ? "\\end\\" : "\\\(next)-grams:"
                 throw fail("expected \(expected), found \"\(whole)\"")
             }

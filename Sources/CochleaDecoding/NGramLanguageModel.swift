@@ -78,18 +78,22 @@ public final class NGramLanguageModel: @unchecked Sendable {
     }
 }
 
-/// (context entry, word id) → entry, open addressing with linear probing, sized once from the
-/// counts that an ARPA file declares.
+/// (context entry, word id) → entry, open addressing with linear probing, sized from the counts
+/// that an ARPA file declares (as far as the file's size makes them believable) and doubled when
+/// it fills past one half.
 @usableFromInline
 struct NGramTable: Sendable {
     @usableFromInline var keys: [UInt64]
     @usableFromInline var values: [Int32]
-    @usableFromInline let mask: Int
+    @usableFromInline var mask: Int
     @usableFromInline static let empty = UInt64.max
+    /// Keys stored.
+    private(set) var count = 0
 
+    /// A table that holds `capacity` keys without growing.
     init(capacity: Int) {
         var size = 16
-        while size < capacity * 2 { size *= 2 }
+        while size / 2 < capacity { size *= 2 }
         keys = [UInt64](repeating: Self.empty, count: size)
         values = [Int32](repeating: -1, count: size)
         mask = size - 1
@@ -123,9 +127,9 @@ struct NGramTable: Sendable {
         }
     }
 
-    /// Stores (context, word) → entry; false when the key is already there. The caller keeps the
-    /// load under one half (the capacity given at init).
+    /// Stores (context, word) → entry; false when the key is already there.
     mutating func insert(_ context: Int32, _ word: Int32, entry: Int32) -> Bool {
+        if (count + 1) * 2 > keys.count { grow() }
         let key = Self.key(context, word)
         var i = Self.slot(key) & mask
         while keys[i] != Self.empty {
@@ -134,6 +138,20 @@ struct NGramTable: Sendable {
         }
         keys[i] = key
         values[i] = entry
+        count += 1
         return true
+    }
+
+    /// Doubles the table, keeping the load under one half.
+    private mutating func grow() {
+        var larger = NGramTable(capacity: keys.count)
+        for (key, value) in zip(keys, values) where key != Self.empty {
+            var i = Self.slot(key) & larger.mask
+            while larger.keys[i] != Self.empty { i = (i + 1) & larger.mask }
+            larger.keys[i] = key
+            larger.values[i] = value
+        }
+        larger.count = count
+        self = larger
     }
 }

@@ -42,11 +42,13 @@ public final class FeatureExtractor {
             : MelFilterbank(binCount: options.numMelBins, fftLength: padded, sampleRate: options.sampleRate,
                             lowFrequency: options.lowFrequency, highFrequency: options.highFrequency,
                             vtln: (options.vtlnWarp, options.vtlnLow, options.vtlnHigh))
-        let dct = dctMatrix(rows: options.numCeps, columns: options.numMelBins)
-        let lifter = lifterCoefficients(count: options.numCeps, q: options.cepstralLifter)
-        let lanes = (options.numCeps + 7) / 8 * 8
+        // Filterbanks have no cepstra (and `numCeps` is not checked for them).
+        let ceps = options.kind == .fbank ? 0 : options.numCeps
+        let dct = dctMatrix(rows: ceps, columns: options.numMelBins)
+        let lifter = lifterCoefficients(count: ceps, q: options.cepstralLifter)
+        let lanes = (ceps + 7) / 8 * 8
         var byBin = [Float](repeating: 0, count: options.numMelBins * lanes)
-        for k in 0..<options.numCeps {
+        for k in 0..<ceps {
             for b in 0..<options.numMelBins { byBin[b * lanes + k] = dct[k * options.numMelBins + b] * lifter[k] }
         }
         dctByBin = byBin

@@ -135,6 +135,9 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
         return (sampleCount + shift / 2) / shift
     }
 
+    /// The longest frame, and the longest shift between frames, in samples.
+    static let maximumFrameSamples = Double(1 << 16)
+
     static func nextPowerOfTwo(_ n: Int) -> Int {
         var p = 1
         while p < n { p <<= 1 }
@@ -145,9 +148,15 @@ public struct FeatureOptions: Codable, Equatable, Sendable {
     public func validate() throws {
         func fail(_ message: String) -> FeatureOptionsError { FeatureOptionsError(message: message) }
         guard (1_000...768_000).contains(sampleRate) else { throw fail("sample rate \(sampleRate) Hz is outside 1,000 to 768,000") }
-        guard frameShiftMs > 0, windowShift >= 1 else { throw fail("frame shift \(frameShiftMs) ms is under one sample") }
-        guard frameLengthMs > 0, windowSize >= 2 else { throw fail("frame length \(frameLengthMs) ms is under two samples") }
-        guard windowSize <= 1 << 16 else { throw fail("frame length \(frameLengthMs) ms is over 65,536 samples") }
+        // In samples, checked as Doubles: `windowSize` and `windowShift` convert to Int, which traps
+        // on a value out of its range.
+        let samplesPerMs = Double(sampleRate) * 0.001
+        guard frameShiftMs > 0, samplesPerMs * frameShiftMs <= Self.maximumFrameSamples, windowShift >= 1 else {
+            throw fail("frame shift \(frameShiftMs) ms is under one sample or over 65,536")
+        }
+        guard frameLengthMs > 0, samplesPerMs * frameLengthMs <= Self.maximumFrameSamples, windowSize >= 2 else {
+            throw fail("frame length \(frameLengthMs) ms is under two samples or over 65,536")
+        }
         guard (0...1).contains(preemphasisCoefficient) else { throw fail("pre-emphasis must be in [0, 1], got \(preemphasisCoefficient)") }
         guard dither >= 0, dither.isFinite else { throw fail("dither must be 0 or positive, got \(dither)") }
         guard sampleScale > 0, sampleScale.isFinite else { throw fail("sample scale must be positive, got \(sampleScale)") }

@@ -72,6 +72,9 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
     public var frameShiftSeconds: Double { options.frameShiftMs / 1000 * Double(stacking?.stride ?? 1) }
     public var frameLengthSeconds: Double { (options.frameLengthMs + options.frameShiftMs * Double((stacking?.count ?? 1) - 1)) / 1000 }
 
+    /// Frames; far beyond any utterance (Kaldi's default is 600), and small enough not to overflow.
+    public static let maximumSlidingWindow = 1 << 24
+
     public func validate() throws {
         try options.validate()
         if let deltas, !(0...8).contains(deltas.order) || !(1...100).contains(deltas.window) {
@@ -80,8 +83,9 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
         if let stacking, !(1...32).contains(stacking.count) || !(1...32).contains(stacking.stride) {
             throw FeatureOptionsError(message: "frame stacking count and stride must be 1 to 32, got \(stacking.count) and \(stacking.stride)")
         }
-        if normalization == .sliding && (sliding.window < 1 || sliding.minWindow < 0) {
-            throw FeatureOptionsError(message: "sliding CMN window must be positive, got \(sliding.window)")
+        if normalization == .sliding && (!(1...Self.maximumSlidingWindow).contains(sliding.window)
+                                          || !(0...Self.maximumSlidingWindow).contains(sliding.minWindow)) {
+            throw FeatureOptionsError(message: "sliding CMN window and minimum window must be 1 and 0 to \(Self.maximumSlidingWindow) frames, got \(sliding.window) and \(sliding.minWindow)")
         }
     }
 }

@@ -37,21 +37,46 @@ public struct AcousticModel {
             throw ModelError.invalidConfig(path: folder, reason: "is a file; give the model's folder (config.json and model.safetensors)")
         }
         guard let configData = FileManager.default.contents(atPath: configPath) else { throw ModelError.missing(path: configPath) }
-        let config: ModelConfig
-        do {
-            config = try JSONDecoder().decode(ModelConfig.self, from: configData)
-        } catch let error as DecodingError {
-            throw ModelError.invalidConfig(path: configPath, reason: describe(error))
-        }
-        try config.validate(path: configPath)
+        let config = try decodeConfig(configData, path: configPath)
         guard FileManager.default.fileExists(atPath: weightsPath) else { throw ModelError.missing(path: weightsPath) }
         let file: SafeTensorsFile
         do {
             file = try SafeTensors.read(weightsPath)
         } catch let error as SafeTensorsError {
-            throw ModelError.invalidWeights(path: weightsPath, reason: "\(error)".replacingOccurrences(of: weightsPath + ": ", with: ""))
+            throw invalidWeights(error, path: weightsPath)
         }
         return AcousticModel(config: config, parameters: try parameters(from: file, network: config.network, path: weightsPath))
+    }
+
+    /// As `load(from:)`, for the bytes of `config.json` and `model.safetensors` held in memory;
+    /// `folder` only names the files in errors.
+    public static func decode(config configData: Data, weights weightsData: Data, folder: String = "<memory>") throws -> AcousticModel {
+        let configPath = (folder as NSString).appendingPathComponent(configFile)
+        let weightsPath = (folder as NSString).appendingPathComponent(weightsFile)
+        let config = try decodeConfig(configData, path: configPath)
+        let file: SafeTensorsFile
+        do {
+            file = try SafeTensors.decode(weightsData, path: weightsPath)
+        } catch let error as SafeTensorsError {
+            throw invalidWeights(error, path: weightsPath)
+        }
+        return AcousticModel(config: config, parameters: try parameters(from: file, network: config.network, path: weightsPath))
+    }
+
+    /// The config in `data`, decoded and validated.
+    static func decodeConfig(_ data: Data, path: String) throws -> ModelConfig {
+        let config: ModelConfig
+        do {
+            config = try JSONDecoder().decode(ModelConfig.self, from: data)
+        } catch let error as DecodingError {
+            throw ModelError.invalidConfig(path: path, reason: describe(error))
+        }
+        try config.validate(path: path)
+        return config
+    }
+
+    private static func invalidWeights(_ error: SafeTensorsError, path: String) -> ModelError {
+        .invalidWeights(path: path, reason: "\(error)".replacingOccurrences(of: path + ": ", with: ""))
     }
 
     /// The weights of `file` in layout order, after checking every tensor against `network`.
@@ -61,8 +86,8 @@ public struct AcousticModel {
         let expected = Set(layout.entries.map(\.name))
         let extra = file.tensors.keys.filter { !expected.contains($0) }.sorted()
         guard extra.isEmpty else { throw fail("unexpected tensors \(extra.joined(separator: ", ")) for this config") }
-        var values = [Float]()
-        values.reserveCapacity(layout.count)
+        // Every tensor is checked before anything is allocated for the parameters: the config alone
+        // can ask for two billion of them.
         for entry in layout.entries {
             guard let tensor = file.tensors[entry.name] else { throw fail("tensor \(entry.name) is missing") }
             guard ["F32", "F64", "F16", "BF16"].contains(tensor.dtype) else {
@@ -72,8 +97,10 @@ public struct AcousticModel {
                 throw fail("tensor \(entry.name) has shape \(tensor.shape); the config's sizes need \(entry.shape)")
             }
             guard tensor.values.allSatisfy(\.isFinite) else { throw fail("tensor \(entry.name) holds NaN or infinite values") }
-            values += tensor.values.map(Float.init)
         }
+        var values = [Float]()
+        values.reserveCapacity(layout.count)
+        for entry in layout.entries { values += file.tensors[entry.name]!.values.map(Float.init) }
         return values
     }
 

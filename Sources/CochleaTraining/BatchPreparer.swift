@@ -47,8 +47,8 @@ final class BatchPreparer {
         var failure: Error?
         let lock = NSLock()
         let blocks = options.features.blocks
-        try features.withUnsafeMutableBufferPointer { out in
-            try Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.workers[$0] }) { worker, position in
+        features.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.workers[$0] }) { worker, position in
                 let i = members[position]
                 let place = positions?[position] ?? position
                 var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(place))

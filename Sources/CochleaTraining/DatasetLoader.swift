@@ -87,11 +87,26 @@ public enum DatasetLoader {
 
     /// Lines of a text file, or an error naming it when it is not UTF-8.
     static func lines(_ path: String) throws -> [Substring] {
+        try lines(data: contents(path), path: path)
+    }
+
+    static func contents(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError(path: path, reason: "cannot read") }
+        return data
+    }
+
+    /// Lines of a text file's contents; `path` names it in errors.
+    static func lines(data: Data, path: String) throws -> [Substring] {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DatasetError(path: path, reason: "not UTF-8 text; convert it (e.g. iconv -t UTF-8)")
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        return splitLines(text)
+    }
+
+    /// Lines ending in LF or CRLF. (Swift reads "\r\n" as one Character, so splitting at "\n"
+    /// alone leaves a Windows file in one piece.)
+    static func splitLines<S: StringProtocol>(_ text: S) -> [S.SubSequence] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 }
 
@@ -157,12 +172,17 @@ enum ManifestReader {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
-        let header = head.split(separator: "\n").first.map { $0.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } } ?? []
+        let header = DatasetLoader.splitLines(head).first.map { $0.split(separator: "\t").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() } } ?? []
         return header.contains("path") && transcriptColumns.contains { header.contains($0) }
     }
 
     static func read(_ path: String, defaultSplit: Split) throws -> Dataset {
-        let lines = try DatasetLoader.lines(path)
+        try parse(DatasetLoader.contents(path), path: path, defaultSplit: defaultSplit)
+    }
+
+    /// A manifest's contents; `path` names it in messages and locates the audio paths it gives.
+    static func parse(_ data: Data, path: String, defaultSplit: Split) throws -> Dataset {
+        let lines = try DatasetLoader.lines(data: data, path: path)
         guard let headerLine = lines.first else { throw DatasetError(path: path, reason: "empty manifest") }
         let header = headerLine.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let pathColumn = header.firstIndex(of: "path") else {
@@ -223,12 +243,22 @@ enum KaldiDirectoryReader {
         let scp = root + "/wav.scp", textPath = root + "/text"
         guard DatasetLoader.fileExists(scp) else { throw DatasetError(path: root, reason: "Kaldi data directory without wav.scp") }
         guard DatasetLoader.fileExists(textPath) else { throw DatasetError(path: root, reason: "Kaldi data directory without text") }
+        let speakersPath = root + "/utt2spk"
+        return try parse(wavScp: DatasetLoader.contents(scp), text: DatasetLoader.contents(textPath),
+                         utt2spk: DatasetLoader.fileExists(speakersPath) ? DatasetLoader.contents(speakersPath) : nil,
+                         root: root, defaultSplit: defaultSplit)
+    }
+
+    /// The contents of a Kaldi data directory's `wav.scp`, `text` and optional `utt2spk`; `root`
+    /// names the folder in messages and locates the relative audio paths.
+    static func parse(wavScp: Data, text: Data, utt2spk: Data?, root: String, defaultSplit: Split) throws -> Dataset {
+        let scp = root + "/wav.scp", textPath = root + "/text", speakersPath = root + "/utt2spk"
         var dataset = Dataset(sources: ["\(root) (\(DatasetLayout.kaldi.rawValue))"])
-        let audio = keyed(try DatasetLoader.lines(scp), file: scp, problems: &dataset.problems)
-        let texts = keyed(try DatasetLoader.lines(textPath), file: textPath, problems: &dataset.problems)
+        let audio = keyed(try DatasetLoader.lines(data: wavScp, path: scp), file: scp, problems: &dataset.problems)
+        let texts = keyed(try DatasetLoader.lines(data: text, path: textPath), file: textPath, problems: &dataset.problems)
         var speakers = [String: (String, Int)]()
-        if DatasetLoader.fileExists(root + "/utt2spk") {
-            speakers = keyed(try DatasetLoader.lines(root + "/utt2spk"), file: root + "/utt2spk", problems: &dataset.problems)
+        if let utt2spk {
+            speakers = keyed(try DatasetLoader.lines(data: utt2spk, path: speakersPath), file: speakersPath, problems: &dataset.problems)
         }
         for (id, (value, line)) in audio.sorted(by: { $0.value.1 < $1.value.1 }) {
             let location = "\(scp):\(line)"
@@ -254,7 +284,8 @@ enum KaldiDirectoryReader {
         for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { continue }
-            let parts = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            // The id ends at the first space or tab, as Kaldi's SplitStringOnFirstSpace has it.
+            let parts = trimmed.split(maxSplits: 1, omittingEmptySubsequences: true, whereSeparator: { $0 == " " || $0 == "\t" })
             let id = String(parts[0]), rest = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
             if let (_, first) = result[id] {
                 problems.append(DatasetProblem(kind: .duplicate, location: "\(file):\(index + 1)", detail: "id \(id) already at line \(first)"))

@@ -31,9 +31,16 @@ public final class FeatureStore {
         }
         var failures = [(Int, String)]()
         let lock = NSLock()
+        // Each worker writes its own items' slots; the buffer is not an Array so that the writes
+        // from two threads never meet in a copy-on-write check.
         let results = UnsafeMutableBufferPointer<FeatureMatrix?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // Deinitialised as well as freed: otherwise every matrix the buffer still holds leaks
+            // (all of them with a cache folder, which is there to keep them out of memory).
+            results.deinitialize()
+            results.deallocate()
+        }
         let paths = cachePaths
         try Parallel.forEach(count: count, threads: threads, makeWorker: { _ in try PipelineExtractor(pipeline) }) { extractor, i in
             do {
@@ -64,7 +71,8 @@ public final class FeatureStore {
     /// Features of utterance `i`.
     public func features(_ i: Int) throws -> FeatureMatrix {
         if let matrix = inMemory[i] { return matrix }
-        guard cacheFolder != nil else { return FeatureMatrix(frames: 0, dims: pipeline.dimension) }
+        // No frames: too short, or unreadable (then nothing was cached), with a cache or without.
+        guard cacheFolder != nil, frames[i] > 0 else { return FeatureMatrix(frames: 0, dims: pipeline.dimension) }
         let array = try Npy.read(cachePaths[i])
         return FeatureMatrix(frames: array.shape[0], dims: array.shape[1], values: array.floats)
     }

@@ -94,4 +94,32 @@ final class AudioErrorTests: XCTestCase {
         let fromFile = try AudioDecoder.decode(path: Fixtures.path("audio/chirp.wav"))
         XCTAssertEqual(fromMemory.samples, fromFile.samples)
     }
+
+    /// libsndfile reports a failed open through one process-wide variable; opened on several threads
+    /// at once, broken files must still each get their own error (a batch once said "No Error.").
+    func testConcurrentOpensKeepTheirOwnErrors() throws {
+        let kinds: [(String, Data)] = [("channels65535", CraftedFiles.wav(channels: 65_535, blockAlign: 2)),
+                                       ("channels0", CraftedFiles.wav(channels: 0, blockAlign: 2)),
+                                       ("bits40", CraftedFiles.wav(bits: 40, blockAlign: 5, data: Data(repeating: 0, count: 1000))),
+                                       ("text", Data("RIFF? no, just words\n".utf8)),
+                                       ("good", try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("audio/short.wav"))))]
+        var alone = [String: String]()
+        for (name, data) in kinds {
+            let path = folder.write(name + ".wav", data)
+            alone[name] = decodeError(path).map { "\($0)" } ?? "decoded"
+        }
+        XCTAssertFalse(alone.values.contains { $0.contains("No Error") }, "\(alone)")
+        let lock = NSLock()
+        var differing = [String]()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for round in 0..<200 {
+                let name = kinds[(thread + round) % kinds.count].0
+                let path = folder.file(name + ".wav")
+                var message = "decoded"
+                do { _ = try AudioDecoder.decode(path: path) } catch { message = "\(error)" }
+                if message != alone[name] { lock.lock(); differing.append("\(name): \(message)"); lock.unlock() }
+            }
+        }
+        XCTAssertEqual(differing, [], "errors changed when opened concurrently")
+    }
 }

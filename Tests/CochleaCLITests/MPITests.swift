@@ -139,7 +139,7 @@ final class MPITests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: Self.mpirun!)
         process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "2", CLI.binary, "train", Self.corpus, "--out", killed] + options
         let log = Self.folder.file("killed.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardError = process.standardOutput
         try process.run()

@@ -7,22 +7,28 @@ import XCTest
 public enum Fixtures {
     /// Absolute path of a file under `Fixtures/`, e.g. `"audio/chirp.wav"`.
     public static func path(_ relative: String) -> String {
-        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(relative).path
+        EndOfTests.install()
+        return Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(relative).path
     }
 
     public static func npy(_ relative: String) throws -> NpyArray { try Npy.read(path(relative)) }
 }
 
-/// A fresh folder under the system's temporary directory, removed when the value is released.
+/// A fresh folder under the system's temporary directory, removed when the value is released or,
+/// for one stored in a test case (which XCTest on Linux never releases), when all tests have run.
 public final class TemporaryDirectory {
     public let path: String
 
     public init() {
         path = NSTemporaryDirectory() + "cochlea-test-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        EndOfTests.adopt(path)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+        EndOfTests.release(path)
+    }
 
     public func file(_ name: String) -> String { path + "/" + name }
 

@@ -1,6 +1,5 @@
 import CochleaAudio
 import CochleaCore
-import CochleaTestSupport
 import Foundation
 
 /// A small Speech-Commands-style corpus of synthetic sounds (a different tone pattern per word),

@@ -134,6 +134,18 @@ final class DecodingCommandTests: XCTestCase {
         }
     }
 
+    /// A reader that stops early (`| head -1`) ends evaluate at its next line of stdout; the report
+    /// and trn files are written before the summary, so they are whole all the same.
+    func testFilesAreWrittenBeforeAReaderCanStopTheSummary() throws {
+        let report = Self.folder.file("piped.json"), trn = Self.folder.file("piped-trn")
+        let result = try CLI.run(program: "/bin/sh", ["-c", "\"$0\" evaluate \"$1\" --model \"$2\" --split all --report \"$3\" --trn \"$4\" | true",
+                                                      CLI.binary, Self.corpus, Self.model, report, trn])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        XCTAssertEqual(object["utterances"] as? Int, 18)
+        XCTAssertEqual(try String(contentsOfFile: trn + "/hyp.trn", encoding: .utf8).split(separator: "\n").count, 18)
+    }
+
     func testSpotReportsJSONAndWindowsAgreeWithOnePass() throws {
         // 3 s: the three clips with silence between.
         var samples = [Float]()

@@ -106,8 +106,7 @@ struct EvaluateCommand: ParsableCommand {
         let scored = chosen.indices.filter { hypotheses[$0] != nil }
         let references = scored.map { chosen[$0].transcript }, hyps = scored.map { hypotheses[$0]! }
         let score = Metrics.score(references: references, hypotheses: hyps, threads: threads)
-        printSummary(score.totals, utterances: scored.count, audioSeconds: audioSeconds, seconds: seconds)
-        Console.output("decoding: " + Self.describe(settings))
+        // Files first: a reader that stops early (`| head -1`) ends the process at the next line.
         let ids = scored.map { Self.trnID(chosen[$0].id) }
         if let trn {
             try FileManager.default.createDirectory(atPath: trn, withIntermediateDirectories: true)
@@ -135,6 +134,8 @@ struct EvaluateCommand: ParsableCommand {
             ]
             try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: report)
         }
+        printSummary(score.totals, utterances: scored.count, audioSeconds: audioSeconds, seconds: seconds)
+        Console.output("decoding: " + Self.describe(settings))
         if failures > 0 { throw BatchFailure(failed: failures, total: chosen.count) }
     }
 

@@ -11,6 +11,6 @@ struct Cochlea: ParsableCommand {
         `cochlea help <command>` explains each command's options.
         """,
         version: "0.1.0",
-        subcommands: [TranscribeCommand.self, EvaluateCommand.self, ScoreCommand.self, SpotCommand.self, TrainCommand.self,
+        subcommands: [TranscribeCommand.self, EvaluateCommand.self, ScoreCommand.self, SpotCommand.self, TrainCommand.self, LMCommand.self,
                       FeaturesCommand.self, CorpusCommand.self, Bench.self])
 }

@@ -99,6 +99,36 @@ final class DecodingCommandTests: XCTestCase {
         }
     }
 
+    /// `cochlea lm` on the corpus's training transcripts (and on text), then used with --lm.
+    func testLMFromTheTrainingTranscriptsFeedsTheDecoder() throws {
+        let arpa = Self.folder.file("corpus.arpa")
+        let made = try CLI.run(["lm", Self.corpus, "--order", "2", "--out", arpa])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(made.stdout.contains("1-grams 6, 2-grams"), made.stdout)
+        let text = try String(contentsOfFile: arpa, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("\\data\\\nngram 1=6\n"), text)
+        XCTAssertTrue(text.hasSuffix("\\end\\\n"))
+        let fused = try json(["--lm", arpa, "--lm-weight", "0.5"])
+        XCTAssertEqual((fused[0]["decoding"] as? [String: Any])?["lm_order"] as? Int, 2)
+
+        let sentences = Self.folder.write("sentences.txt", Data("Go up!\r\nno no\n\ngo\n".utf8))
+        let fromText = try CLI.run(["lm", sentences, "--order", "3", "--out", Self.folder.file("text.arpa")])
+        XCTAssertEqual(fromText.status, 0, fromText.stderr)
+        XCTAssertTrue(fromText.stdout.contains("3 sentences, 6 words"), fromText.stdout)
+
+        for (arguments, status, message) in [
+            (["lm", sentences, "--order", "0", "--out", arpa], Int32(64), "--order must be in 1…6, got 0"),
+            (["lm", Self.folder.file("none.txt"), "--out", arpa], 1, "none.txt: cannot read the file (no such file)"),
+            (["lm", Self.folder.write("blank.txt", Data("\n \n".utf8)), "--out", arpa], 1, "no sentences in"),
+            (["lm", Self.folder.write("latin1.txt", Data([0x63, 0x61, 0x66, 0xE9, 0x0A])), "--out", arpa], 1, "latin1.txt: not UTF-8 text"),
+        ] {
+            let result = try CLI.run(arguments)
+            XCTAssertEqual(result.status, status, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): wanted \(message), got \(result.stderr)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: arpa, encoding: .utf8), text, "a failed run leaves the earlier file as it was")
+    }
+
     func testImpossibleOptionsAndBadFilesAreNamed() throws {
         let arpa = Self.folder.write("broken.arpa", Data("\\data\\\nngram 1=2\n\n\\1-grams:\n-1\tgo\n-x\tno\n\n\\end\\\n".utf8))
         for (arguments, status, message) in [

@@ -1,0 +1,84 @@
+import ArgumentParser
+import CochleaCore
+import CochleaDecoding
+import CochleaTraining
+import Foundation
+
+/// `cochlea lm`: a word n-gram model from the transcripts of a dataset or from text, for --lm.
+struct LMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lm",
+        abstract: "Estimate a word n-gram language model (ARPA) from training transcripts or text, for --lm.",
+        discussion: """
+        Reads sentences from each input: a dataset in any layout `train` reads (only its training \
+        split's transcripts, so that validation and test sentences stay unseen), or a .txt file with one \
+        sentence per line. Words are lowercased and punctuation other than apostrophes dropped, as \
+        training transcripts are. The model is smoothed with interpolated Kneser-Ney (one discount per \
+        order, from the counts of counts) and written atomically in ARPA format, with <s>, </s> and \
+        <unk>; KenLM and SRILM read it too.
+
+        Examples:
+          cochlea lm datasets/generated/full --order 3 --out lm.arpa
+          cochlea evaluate datasets/generated/full --split test --lm lm.arpa --lm-weight 0.5
+          cochlea lm sentences.txt more.txt --order 4 --out big.arpa
+        """)
+
+    @Argument(help: "Datasets (their training transcripts) or .txt files (a sentence per line).")
+    var inputs: [String]
+
+    @Option(help: "The ARPA file to write.")
+    var out: String
+
+    @Option(help: "The highest n-gram order, 1 to \(KneserNeyBuilder.maximumOrder).")
+    var order = 3
+
+    func validate() throws {
+        guard (1...KneserNeyBuilder.maximumOrder).contains(order) else {
+            throw ValidationError("--order must be in 1…\(KneserNeyBuilder.maximumOrder), got \(order)")
+        }
+    }
+
+    func run() throws {
+        var builder = KneserNeyBuilder(order: order)
+        for input in inputs {
+            let before = builder.sentences
+            var isFolder: ObjCBool = false
+            if input.hasSuffix(".txt"), !(FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) && isFolder.boolValue) {
+                guard let lines = Self.lines(input) else { throw ExitCode.failure }
+                for line in lines {
+                    let words = DatasetLoader.normalize(String(line)).split(separator: " ").map(String.init)
+                    if !words.isEmpty { builder.add(words) }
+                }
+            } else {
+                let dataset = try DatasetLoader.load(input)
+                for utterance in dataset.utterances where utterance.split == .train {
+                    let words = utterance.transcript.split(separator: " ").map(String.init)
+                    if !words.isEmpty { builder.add(words) }
+                }
+            }
+            Console.note("cochlea: \(input): \(builder.sentences - before) sentences")
+        }
+        guard builder.sentences > 0 else {
+            Console.error("no sentences in \(inputs.joined(separator: ", ")) (a dataset gives its training split's transcripts)")
+            throw ExitCode.failure
+        }
+        let estimate = builder.estimate()
+        try AtomicFile.write(estimate.arpa(), to: out)
+        let counts = estimate.orders.enumerated().map { "\($0.offset + 1)-grams \($0.element.count)" }.joined(separator: ", ")
+        let discounts = estimate.discounts.map { String(format: "%.3f", $0) }.joined(separator: ", ")
+        Console.output("\(out): \(builder.sentences) sentences, \(estimate.words.count) words; \(counts); discounts \(discounts)")
+    }
+
+    /// The lines of a UTF-8 text file, or nil after an error that names it.
+    static func lines(_ path: String) -> [Substring]? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Console.error("\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            Console.error("\(path): not UTF-8 text")
+            return nil
+        }
+        return text.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+    }
+}

@@ -35,7 +35,7 @@ target=$1; shift
 COCHLEA_SETUP_TESTS=0 scripts/setup.sh
 
 # Every target draws on CochleaTraining or a module beneath it: build that target's closure once.
-modules=(CochleaCore CochleaAudio CochleaFeatures CochleaLinalg CochleaNN CochleaModel CochleaCTC CochleaDecoding CochleaMetrics CochleaTraining)
+modules=(CochleaCore CochleaAudio CochleaFeatures CochleaLinalg CochleaNN CochleaModel CochleaCTC CochleaDecoding CochleaMetrics CochleaDistributed CochleaTraining)
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -O)
 scratch=.build-fuzz
 echo "fuzz.sh: building the library modules with -sanitize=fuzzer,address -O into $scratch" >&2
@@ -55,13 +55,13 @@ done
 # The C wrappers' module maps and the C libraries, as SwiftPM passes them.
 cflags=()
 for c in Sources/C*/module.modulemap; do cflags+=(-Xcc "-fmodule-map-file=$c"); done
-for f in $(pkg-config --cflags-only-I sndfile fftw3f openblas soxr); do cflags+=(-Xcc "$f"); done
+for f in $(pkg-config --cflags-only-I sndfile fftw3f openblas soxr ompi-c); do cflags+=(-Xcc "$f"); done
 mkdir -p "$scratch/fuzz"
 binary=$scratch/fuzz/$target
 echo "fuzz.sh: linking $binary" >&2
 nice -n 10 swiftc -sanitize=fuzzer,address -O -g -use-ld=lld -parse-as-library -module-name "Fuzz_$target" \
   "Fuzz/$target/$target.swift" -I "$bin/Modules" "${cflags[@]}" "${objects[@]}" \
-  $(pkg-config --libs sndfile fftw3f openblas soxr) -o "$binary"
+  $(pkg-config --libs sndfile fftw3f openblas soxr ompi-c) -o "$binary"
 
 if [ "$1" = --build ]; then echo "$binary"; exit 0; fi
 

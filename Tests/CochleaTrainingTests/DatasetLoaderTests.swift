@@ -1,7 +1,7 @@
 import CochleaAudio
 import CochleaCore
 import CochleaTestSupport
-import CochleaTraining
+@testable import CochleaTraining
 import Foundation
 import XCTest
 
@@ -157,5 +157,30 @@ final class SampleCorpusTests: XCTestCase {
         XCTAssertFalse(dataset.utterances.contains { ["train", "test", "validation", "words", "sentences"].contains($0.transcript) })
         let speakers = { (split: Split) in Set(dataset.split(split).compactMap(\.speaker)) }
         XCTAssertTrue(speakers(.train).isDisjoint(with: speakers(.test)), "test voices never occur in training")
+    }
+}
+
+final class ManifestReadingTests: XCTestCase {
+    /// A manifest's paths must stay inside its folder, judged from the path's components.
+    func testPathsThatLeaveTheManifestFolder() {
+        for path in ["../a.wav", "a/../../b.wav", "./../a.wav", "a/b/../../../c.wav", ".."] {
+            XCTAssertTrue(ManifestReader.leavesFolder(path), path)
+        }
+        for path in ["a.wav", "a/../b.wav", "./a/./b.wav", "a/b/../../c.wav", "..a/b.wav", "a..b.wav", "clips//x.wav"] {
+            XCTAssertFalse(ManifestReader.leavesFolder(path), path)
+        }
+    }
+
+    /// A manifest of many lines is read a line at a time, with line numbers as before.
+    func testAManifestIsReadLineByLineWithItsLineNumbers() throws {
+        let folder = TemporaryDirectory()
+        var text = "path\ttranscript\n"
+        for i in 0..<3000 { text += (i % 1000 == 0 ? "\n" : "") + "clips/\(i).wav\tyes no\(i % 2 == 0 ? "\r" : "")\n" }
+        let manifest = folder.write("train.tsv", Data(text.utf8))
+        let dataset = try DatasetLoader.load(manifest)
+        XCTAssertEqual(dataset.utterances.count, 3000)
+        XCTAssertEqual(dataset.utterances.last?.source, manifest + ":3004", "the header, 3 blank lines, 3,000 entries")
+        XCTAssertEqual(dataset.utterances.last?.transcript, "yes no")
+        XCTAssertEqual(dataset.utterances[1000].path, folder.file("clips/1000.wav"))
     }
 }

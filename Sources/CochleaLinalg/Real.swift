@@ -10,10 +10,6 @@ public protocol Real: BinaryFloatingPoint, Codable, Sendable where Self.RawSigni
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-    /// y ← α·A·x + β·y, row-major A [m, n]: the matrix-vector product, which BLAS does without
-    /// the packing a one-row `gemm` pays for.
-    static func gemv(m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int, x: UnsafePointer<Self>,
-                     beta: Self, y: UnsafeMutablePointer<Self>)
     /// x[i] ← σ(x[i]) = 1 / (1 + e^−x).
     static func sigmoid(_ x: UnsafeMutablePointer<Self>, count: Int)
     /// x[i] ← tanh(x[i]).
@@ -34,13 +30,6 @@ extension Float: Real {
         guard m > 0 && n > 0 else { return }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-
-    @inline(__always)
-    public static func gemv(m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
-                            beta: Float, y: UnsafeMutablePointer<Float>) {
-        guard m > 0 else { return }
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     public static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
@@ -68,13 +57,6 @@ extension Double: Real {
         guard m > 0 && n > 0 else { return }
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-
-    @inline(__always)
-    public static func gemv(m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>,
-                            beta: Double, y: UnsafeMutablePointer<Double>) {
-        guard m > 0 else { return }
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     public static func sigmoid(_ x: UnsafeMutablePointer<Double>, count: Int) {

@@ -77,15 +77,10 @@ enum LSTMDirection<T: Real> {
             let gates = state.gates + t * b * g4
             let previous = batch.previous(t)
             if let p = previous {
-                // The recurrent product for the whole batch: G_t += h_{t−1}·W_hhᵀ; for one
-                // utterance, a matrix-vector product G_t += W_hh·h_{t−1}.
-                if b == 1 {
-                    T.gemv(m: g4, n: h, alpha: 1, a: weights.recurrentWeights, lda: h, x: half + p * outWidth, beta: 1, y: gates)
-                } else {
-                    T.gemm(transposeA: false, transposeB: true, m: b, n: g4, k: h, alpha: 1,
-                           a: half + p * b * outWidth, lda: outWidth, b: weights.recurrentWeights, ldb: h,
-                           beta: 1, c: gates, ldc: g4)
-                }
+                // The recurrent product for the whole batch: G_t += h_{t−1}·W_hhᵀ.
+                T.gemm(transposeA: false, transposeB: true, m: b, n: g4, k: h, alpha: 1,
+                       a: half + p * b * outWidth, lda: outWidth, b: weights.recurrentWeights, ldb: h,
+                       beta: 1, c: gates, ldc: g4)
             }
             for row in 0..<b {
                 let g = gates + row * g4

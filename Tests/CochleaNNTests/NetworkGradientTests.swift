@@ -63,6 +63,5 @@ final class NetworkGradientTests: XCTestCase {
     func testTwoLayersMixedLengths() { check(layers: 2, lengths: [5, 3, 1], dropout: 0, threads: 1) }
     func testTwoLayersMixedLengthsOnTwoThreads() { check(layers: 2, lengths: [2, 5, 4], dropout: 0, threads: 2) }
     func testThreeLayersWithDropout() { check(layers: 3, lengths: [4, 2], dropout: 0.3, threads: 2) }
-    /// Batch 1 takes the matrix-vector path for the recurrent product.
     func testOneUtterance() { check(layers: 2, lengths: [5], dropout: 0, threads: 2) }
 }

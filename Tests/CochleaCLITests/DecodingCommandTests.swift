@@ -115,6 +115,9 @@ final class DecodingCommandTests: XCTestCase {
         let fromText = try CLI.run(["lm", sentences, "--order", "3", "--out", Self.folder.file("text.arpa")])
         XCTAssertEqual(fromText.status, 0, fromText.stderr)
         XCTAssertTrue(fromText.stdout.contains("3 sentences, 6 words"), fromText.stdout)
+        let textModel = try String(contentsOfFile: Self.folder.file("text.arpa"), encoding: .utf8)
+        XCTAssertTrue(textModel.contains("\tgo up\t") || textModel.contains("\tgo up\n"), textModel)
+        XCTAssertFalse(textModel.contains("!"), "punctuation is not a word")
 
         for (arguments, status, message) in [
             (["lm", sentences, "--order", "0", "--out", arpa], Int32(64), "--order must be in 1…6, got 0"),

@@ -12,14 +12,14 @@ struct LMCommand: ParsableCommand {
         discussion: """
         Reads sentences from each input: a dataset in any layout `train` reads (only its training \
         split's transcripts, so that validation and test sentences stay unseen), or a .txt file with one \
-        sentence per line. Words are lowercased and punctuation other than apostrophes dropped, as \
-        training transcripts are. The model is smoothed with interpolated Kneser-Ney (one discount per \
+        sentence per line. Transcripts are taken as training takes them (lowercased); text lines are \
+        lowercased too, and their punctuation other than apostrophes becomes a space. The model is smoothed with interpolated Kneser-Ney (one discount per \
         order, from the counts of counts) and written atomically in ARPA format, with <s>, </s> and \
         <unk>; KenLM and SRILM read it too.
 
         Examples:
           cochlea lm datasets/generated/full --order 3 --out lm.arpa
-          cochlea evaluate datasets/generated/full --split test --lm lm.arpa --lm-weight 0.5
+          cochlea evaluate datasets/generated/full --lm lm.arpa
           cochlea lm sentences.txt more.txt --order 4 --out big.arpa
         """)
 
@@ -46,7 +46,7 @@ struct LMCommand: ParsableCommand {
             if input.hasSuffix(".txt"), !(FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) && isFolder.boolValue) {
                 guard let lines = Self.lines(input) else { throw ExitCode.failure }
                 for line in lines {
-                    let words = DatasetLoader.normalize(String(line)).split(separator: " ").map(String.init)
+                    let words = Self.words(of: String(line))
                     if !words.isEmpty { builder.add(words) }
                 }
             } else {
@@ -67,6 +67,15 @@ struct LMCommand: ParsableCommand {
         let counts = estimate.orders.enumerated().map { "\($0.offset + 1)-grams \($0.element.count)" }.joined(separator: ", ")
         let discounts = estimate.discounts.map { String(format: "%.3f", $0) }.joined(separator: ", ")
         Console.output("\(out): \(builder.sentences) sentences, \(estimate.words.count) words; \(counts); discounts \(discounts)")
+    }
+
+    /// A line of text as words: lowercased, with punctuation and symbols (but apostrophes) as spaces.
+    static func words(of line: String) -> [String] {
+        let kept = DatasetLoader.normalize(line).unicodeScalars.map { scalar -> Character in
+            scalar == "'" || CharacterSet.letters.contains(scalar) || CharacterSet.decimalDigits.contains(scalar)
+                || CharacterSet.nonBaseCharacters.contains(scalar) ? Character(scalar) : " "
+        }
+        return String(kept).split(separator: " ").map(String.init)
     }
 
     /// The lines of a UTF-8 text file, or nil after an error that names it.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CochleaAudio
 import CochleaCore
-import CochleaDecoding
 import CochleaModel
 import CochleaRecognition
 import Foundation
@@ -29,6 +28,8 @@ struct BenchTranscribe: ParsableCommand {
     func run() throws {
         let path = try DefaultModel.resolve(model)
         let loaded = try AcousticModel.load(from: path)
+        // Decoded as `cochlea transcribe` decodes by default (a keyword model keeps to its vocabulary).
+        let decoding = try DecodingArguments.parse(greedy ? ["--decoder", "greedy"] : [])
         let scratch = TemporaryFolder()
         var random = SeededRandom(seed: 5)
         let files = try (0..<clips).map { i -> String in
@@ -42,12 +43,8 @@ struct BenchTranscribe: ParsableCommand {
         let before = Stopwatch.peakMemoryMB()
         print("transcribing \(clips) clips of 1 s with \(path) (\(loaded.config.network.layers) × \(loaded.config.network.hiddenSize), \(threads) threads)")
         for threadCount in Set([1, threads]).sorted() {
-            let recognizer = try Recognizer(model: loaded, threads: threadCount)
+            let recognizer = try decoding.makeRecognizer(for: loaded, threads: threadCount)
             if let batchSize { recognizer.batchSize = batchSize }
-            // As `cochlea transcribe` decodes by default: a keyword model keeps to its vocabulary.
-            if let vocabulary = loaded.config.vocabulary, !greedy {
-                recognizer.decoder = try BeamSearchDecoder(tokens: loaded.config.tokens, timing: recognizer.timing, lexicon: vocabulary)
-            }
             if let chunkSize { recognizer.chunkSize = chunkSize }
             var done = 0
             let started = Date()

@@ -77,8 +77,7 @@ struct EvaluateCommand: ParsableCommand {
         guard !chosen.isEmpty else { throw ValidationError("no utterances in the \(split.rawValue) split of \(data.joined(separator: ", "))") }
         let modelPath = try DefaultModel.resolve(model)
         let loaded = try AcousticModel.load(from: modelPath)
-        let recognizer = try Recognizer(model: loaded, threads: threads)
-        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing, vocabulary: loaded.config.vocabulary)
+        let recognizer = try decoding.makeRecognizer(for: loaded, threads: threads)
         let settings = decoding.settings(decoder: recognizer.decoder)
         let started = Date()
         var hypotheses = [String?](repeating: nil, count: chosen.count)

@@ -70,8 +70,7 @@ struct TranscribeCommand: ParsableCommand {
         let files = InputFiles.expand(inputs)
         guard !files.isEmpty else { throw ValidationError("no audio files found in \(inputs.joined(separator: ", "))") }
         if let dumpLogprobs { try FileManager.default.createDirectory(atPath: dumpLogprobs, withIntermediateDirectories: true) }
-        let recognizer = try Recognizer(model: loaded, threads: threads)
-        recognizer.decoder = try decoding.makeDecoder(tokens: loaded.config.tokens, timing: recognizer.timing, vocabulary: loaded.config.vocabulary)
+        let recognizer = try decoding.makeRecognizer(for: loaded, threads: threads)
         recognizer.keepLogProbs = dumpLogprobs != nil
         let dumpNames = dumpLogprobs.map { OutputNames.npyPaths(for: files, inputs: inputs, outputFolder: $0) }
         var settings = decoding.settings(decoder: recognizer.decoder)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CochleaDecoding
+import CochleaModel
+import CochleaRecognition
 import Foundation
 
 enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
@@ -92,6 +94,14 @@ struct DecodingArguments: ParsableArguments {
         } catch let error as BeamSearchOptionsError {
             throw ValidationError(Self.flagNames(error.message))
         }
+    }
+
+    /// A recognizer for `model` that decodes as these arguments say (and as the model's vocabulary,
+    /// if it lists one, asks).
+    func makeRecognizer(for model: AcousticModel, threads: Int) throws -> Recognizer {
+        let recognizer = try Recognizer(model: model, threads: threads)
+        recognizer.decoder = try makeDecoder(tokens: model.config.tokens, timing: recognizer.timing, vocabulary: model.config.vocabulary)
+        return recognizer
     }
 
     /// The decoder for a model's tokens: reads the lexicon and language model files and checks that

@@ -35,11 +35,8 @@ public enum AudioWriter {
         info.channels = Int32(channels)
         info.format = encoding.format
         // Under the lock that reading takes: libsndfile's open error is one process-wide variable.
-        SoundFile.openLock.lock()
-        let opened = sf_open(temporary, Int32(SFM_WRITE), &info)
-        let openError = opened == nil ? String(cString: sf_strerror(nil)) : ""
-        SoundFile.openLock.unlock()
-        guard let handle = opened else { throw OutputError.cannotWrite(path: path, reason: openError) }
+        let opened = SoundFile.serialisedOpen { sf_open(temporary, Int32(SFM_WRITE), &info) }
+        guard let handle = opened.handle else { throw OutputError.cannotWrite(path: path, reason: opened.error) }
         // Integer encodings clip rather than wrap when a float sample exceeds full scale.
         sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
         let frames = samples.count / channels

@@ -73,11 +73,19 @@ final class SoundFile {
     /// broken file, seen in a batch). Opening under one lock keeps each error with its file.
     static let openLock = NSLock()
 
-    /// Runs `open` under `openLock`; a nil handle becomes an error that names the file.
-    static func open(path: String, _ open: () -> OpaquePointer?) throws -> OpaquePointer {
+    /// Runs a libsndfile open (for reading or writing) under `openLock`: the handle, or nil with
+    /// libsndfile's message for this open.
+    static func serialisedOpen(_ open: () -> OpaquePointer?) -> (handle: OpaquePointer?, error: String) {
         openLock.lock()
         defer { openLock.unlock() }
-        guard let handle = open() else { throw AudioError.unrecognised(path: path, detail: String(cString: sf_strerror(nil))) }
+        let handle = open()
+        return (handle, handle == nil ? String(cString: sf_strerror(nil)) : "")
+    }
+
+    /// Opens for reading; a nil handle becomes an error that names the file.
+    static func open(path: String, _ open: () -> OpaquePointer?) throws -> OpaquePointer {
+        let opened = serialisedOpen(open)
+        guard let handle = opened.handle else { throw AudioError.unrecognised(path: path, detail: opened.error) }
         return handle
     }
 

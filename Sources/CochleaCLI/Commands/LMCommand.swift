@@ -44,11 +44,7 @@ struct LMCommand: ParsableCommand {
             let before = builder.sentences
             var isFolder: ObjCBool = false
             if input.hasSuffix(".txt"), !(FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) && isFolder.boolValue) {
-                guard let lines = Self.lines(input) else { throw ExitCode.failure }
-                for line in lines {
-                    let words = Self.words(of: String(line))
-                    if !words.isEmpty { builder.add(words) }
-                }
+                guard Self.addLines(of: input, to: &builder) else { throw ExitCode.failure }
             } else {
                 let dataset = try DatasetLoader.load(input)
                 for utterance in dataset.utterances where utterance.split == .train {
@@ -78,16 +74,24 @@ struct LMCommand: ParsableCommand {
         return String(kept).split(separator: " ").map(String.init)
     }
 
-    /// The lines of a UTF-8 text file, or nil after an error that names it.
-    static func lines(_ path: String) -> [Substring]? {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// Adds each line of a UTF-8 text file as a sentence, read a line at a time; false after an
+    /// error that names the file.
+    static func addLines(of path: String, to builder: inout KneserNeyBuilder) -> Bool {
+        guard var reader = TextLineReader(path: path) else {
             Console.error("\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
-            return nil
+            return false
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            Console.error("\(path): not UTF-8 text")
-            return nil
+        do {
+            while let line = try reader.next() {
+                let words = words(of: line)
+                if !words.isEmpty { builder.add(words) }
+            }
+            return true
+        } catch TextLineReader.Failure.notUTF8(let line) {
+            Console.error("\(path): not UTF-8 text (line \(line))")
+        } catch {
+            Console.error("\(path): cannot read the file (\(error))")
         }
-        return text.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        return false
     }
 }

@@ -105,9 +105,13 @@ public final class AcousticNetwork<T: Real> {
             }
         }
         let top = space.outputs[shape.layers - 1]
-        OutputLayer<T>.forward(hidden: top, width: 2 * h, weight: parameters.baseAddress! + layout.outputWeight,
-                               bias: parameters.baseAddress! + layout.outputBias, rows: steps * batch,
-                               classes: shape.classes, logProbs: space.logProbs)
+        let classes = shape.classes
+        eachHalf(of: steps * batch) { share in
+            OutputLayer<T>.forward(hidden: top + share.lowerBound * 2 * h, width: 2 * h,
+                                   weight: parameters.baseAddress! + layout.outputWeight,
+                                   bias: parameters.baseAddress! + layout.outputBias, rows: share.count,
+                                   classes: classes, logProbs: space.logProbs + share.lowerBound * classes)
+        }
         for t in 0..<steps {
             for b in 0..<batch where t >= lengths[b] {
                 (space.logProbs + (t * batch + b) * shape.classes).update(repeating: 0, count: shape.classes)
@@ -132,31 +136,39 @@ public final class AcousticNetwork<T: Real> {
         let p = parameters.baseAddress!, g = gradients.baseAddress!
         // Gradient w.r.t. the top layer's outputs.
         var upstream = space.gradientA, spare = space.gradientB
-        OutputLayer<T>.backward(hidden: space.outputs[shape.layers - 1], width: 2 * h, weight: p + layout.outputWeight,
-                                logitGradient: logitGradient, rows: rows, classes: shape.classes,
-                                weightGradient: g + layout.outputWeight, biasGradient: g + layout.outputBias,
-                                hiddenGradient: upstream)
+        let hiddenGradient = upstream
+        eachDirection { task in
+            if task == 0 {
+                OutputLayer<T>.parameterGradients(hidden: space.outputs[shape.layers - 1], width: 2 * h,
+                                                  logitGradient: logitGradient, rows: rows, classes: shape.classes,
+                                                  weightGradient: g + layout.outputWeight, biasGradient: g + layout.outputBias)
+            } else {
+                OutputLayer<T>.hiddenGradient(weight: p + layout.outputWeight, width: 2 * h, logitGradient: logitGradient,
+                                              rows: rows, classes: shape.classes, into: hiddenGradient)
+            }
+        }
         last.lengths.withUnsafeBufferPointer { lengthPointer in
             for l in stride(from: shape.layers - 1, through: 0, by: -1) {
                 let layerInput = space.layerInput(l, input: last.input, dropout: last.dropout)
                 let width = shape.layerInput(l)
-                func batchShape(_ d: Int) -> LSTMBatch {
-                    LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d)
-                }
                 eachDirection { d in
                     LSTMDirection<T>.backward(
                         input: layerInput, inputWidth: width, output: space.outputs[l], outputGradient: upstream,
-                        weights: weights(l, d), state: space.states[l][d], gradients: gradientViews(l, d), batch: batchShape(d))
+                        weights: weights(l, d), state: space.states[l][d], gradients: gradientViews(l, d),
+                        batch: LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d))
                 }
                 gradientsReady?(reductionSlices[shape.layers - 1 - l])
                 if l == 0 && inputGradient == nil { break }
                 let target = l == 0 ? inputGradient! : spare
-                for d in 0..<2 {
-                    LSTMDirection<T>.inputGradient(state: space.states[l][d], weights: weights(l, d), batch: batchShape(d),
-                                                   inputWidth: width, into: target, accumulate: d == 1)
-                }
-                if l > 0, last.dropout, let mask = space.dropoutMasks[l - 1] {
-                    for i in 0..<(rows * width) { target[i] *= mask[i] }
+                // dX sums both directions' products, so it is split by frames rather than by direction.
+                eachHalf(of: rows) { share in
+                    for d in 0..<2 {
+                        LSTMDirection<T>.inputGradient(state: space.states[l][d], weights: weights(l, d), hidden: h,
+                                                       inputWidth: width, rows: share, into: target, accumulate: d == 1)
+                    }
+                    if l > 0, last.dropout, let mask = space.dropoutMasks[l - 1] {
+                        for i in (share.lowerBound * width)..<(share.upperBound * width) { target[i] *= mask[i] }
+                    }
                 }
                 swap(&upstream, &spare)
             }
@@ -170,7 +182,7 @@ public final class AcousticNetwork<T: Real> {
         return (0..<shape.layers).reversed().map { l in starts[l]..<(l == shape.layers - 1 ? layout.count : starts[l + 1]) }
     }
 
-    /// Runs `body` for directions 0 and 1, concurrently when `threads` > 1.
+    /// Runs `body` for directions (or tasks) 0 and 1, concurrently when `threads` > 1.
     private func eachDirection(_ body: (Int) -> Void) {
         if threads > 1 {
             DispatchQueue.concurrentPerform(iterations: 2, execute: body)
@@ -178,6 +190,13 @@ public final class AcousticNetwork<T: Real> {
             body(0)
             body(1)
         }
+    }
+
+    /// Runs `body` for the two halves of `0..<count`, concurrently when `threads` > 1. The halves
+    /// are the same with one thread, so results do not depend on the thread count.
+    private func eachHalf(of count: Int, _ body: (Range<Int>) -> Void) {
+        let middle = count / 2
+        eachDirection { body($0 == 0 ? 0..<middle : middle..<count) }
     }
 
     private func reserve(frames: Int, batch: Int, dropout: Bool) -> Workspace<T> {

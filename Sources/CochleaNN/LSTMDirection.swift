@@ -183,11 +183,13 @@ enum LSTMDirection<T: Real> {
         }
     }
 
-    /// dX (+)= dG · W_ih for all frames ([T·B, 4H] × [4H, D]).
-    static func inputGradient(state: LSTMState<T>, weights: LSTMWeights<T>, batch: LSTMBatch, inputWidth: Int,
+    /// dX (+)= dG · W_ih for the frame rows `rows` of [T·B, 4H] × [4H, D]: all of them, or one
+    /// thread's share.
+    static func inputGradient(state: LSTMState<T>, weights: LSTMWeights<T>, hidden: Int, inputWidth: Int, rows: Range<Int>,
                               into inputGradient: UnsafeMutablePointer<T>, accumulate: Bool) {
-        T.gemm(transposeA: false, transposeB: false, m: batch.steps * batch.batch, n: inputWidth, k: 4 * batch.hidden,
-               alpha: 1, a: state.gates, lda: 4 * batch.hidden, b: weights.inputWeights, ldb: inputWidth,
-               beta: accumulate ? 1 : 0, c: inputGradient, ldc: inputWidth)
+        let g4 = 4 * hidden
+        T.gemm(transposeA: false, transposeB: false, m: rows.count, n: inputWidth, k: g4,
+               alpha: 1, a: state.gates + rows.lowerBound * g4, lda: g4, b: weights.inputWeights, ldb: inputWidth,
+               beta: accumulate ? 1 : 0, c: inputGradient + rows.lowerBound * inputWidth, ldc: inputWidth)
     }
 }

@@ -21,16 +21,20 @@ enum OutputLayer<T: Real> {
         for c in 0..<count { x[c] -= shift }
     }
 
-    /// Given dL/dlogits ([rows, C], zero on padded rows), adds dL/dW and dL/db and writes dL/dhidden.
-    static func backward(hidden: UnsafePointer<T>, width: Int, weight: UnsafePointer<T>, logitGradient: UnsafePointer<T>,
-                         rows: Int, classes: Int, weightGradient: UnsafeMutablePointer<T>, biasGradient: UnsafeMutablePointer<T>,
-                         hiddenGradient: UnsafeMutablePointer<T>) {
+    /// Given dL/dlogits ([rows, C], zero on padded rows), adds dL/dW [C, 2H] and dL/db [C].
+    static func parameterGradients(hidden: UnsafePointer<T>, width: Int, logitGradient: UnsafePointer<T>, rows: Int,
+                                   classes: Int, weightGradient: UnsafeMutablePointer<T>, biasGradient: UnsafeMutablePointer<T>) {
         T.gemm(transposeA: true, transposeB: false, m: classes, n: width, k: rows, alpha: 1,
                a: logitGradient, lda: classes, b: hidden, ldb: width, beta: 1, c: weightGradient, ldc: width)
         for r in 0..<rows {
             let g = logitGradient + r * classes
             for c in 0..<classes { biasGradient[c] += g[c] }
         }
+    }
+
+    /// Writes dL/dhidden [rows, 2H] = dL/dlogits [rows, C] · W [C, 2H].
+    static func hiddenGradient(weight: UnsafePointer<T>, width: Int, logitGradient: UnsafePointer<T>, rows: Int,
+                               classes: Int, into hiddenGradient: UnsafeMutablePointer<T>) {
         T.gemm(transposeA: false, transposeB: false, m: rows, n: width, k: classes, alpha: 1,
                a: logitGradient, lda: classes, b: weight, ldb: width, beta: 0, c: hiddenGradient, ldc: width)
     }

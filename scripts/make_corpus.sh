@@ -8,4 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name="${1:-full}"
 [ $# -gt 0 ] && shift
-COCHLEA_SETUP_CORPUS=1 exec scripts/cochlea.sh corpus --out "datasets/generated/$name" --overwrite "$@"
+rm -f "datasets/generated/$name/plan.complete.tsv"
+COCHLEA_SETUP_CORPUS=1 scripts/cochlea.sh corpus --out "datasets/generated/$name" --overwrite "$@"
+# A copy of the plan marks the corpus as whole (every file made): train_default.sh looks for it.
+cp "datasets/generated/$name/plan.tsv" "datasets/generated/$name/plan.complete.tsv"

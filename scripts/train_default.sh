@@ -9,6 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-models/trained}"
 [ $# -gt 0 ] && shift
-[ -f datasets/generated/full/plan.tsv ] || scripts/make_corpus.sh full
+# (Re)generate the corpus unless the one there is whole and has exactly the plan this version of
+# Cochlea makes (make_corpus.sh leaves plan.complete.tsv only when every file was made).
+plan="${TMPDIR:-/tmp}/cochlea-plan-$$"
+scripts/cochlea.sh corpus --out "$plan" --plan-only --overwrite --quiet
+cmp -s "$plan/plan.tsv" datasets/generated/full/plan.complete.tsv || scripts/make_corpus.sh full
+rm -rf "$plan"
 exec scripts/cochlea.sh train datasets/generated/full --out "$out" \
-  --features fbank40 --stack 3 --stride 3 --layers 2 --hidden 128 --epochs 24 "$@"
+  --features fbank40 --stack 3 --stride 3 --layers 2 --hidden 128 --epochs 30 "$@"

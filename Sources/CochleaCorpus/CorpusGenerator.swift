@@ -120,6 +120,8 @@ public struct CorpusGenerator {
                 if item.part == .babble { return .babble(clip) }
                 if case .failed(let error) = write(clip, item) { throw error }
                 return .written(duration: Double(clip.count) / Double(PlanItem.sampleRate), fitted: fitted)
+            } catch CorpusError.clipFailed(_, let reason) {
+                lastError = reason
             } catch {
                 lastError = "\(error)"
             }
@@ -128,20 +130,23 @@ public struct CorpusGenerator {
     }
 
     /// sox's output trimmed to the speech; a single word that would not fit in 1 s with its margins
-    /// is run through sox again with the extra tempo that makes it fit (speech is never cut).
+    /// is run through sox again with the extra tempo that makes it fit (speech is never cut). The
+    /// speech region does not shrink exactly with the tempo, so up to three such passes are made.
     func perturbedSpeech(_ wav: String, _ item: PlanItem, scratch: String) throws -> ([Float], Bool) {
         let log = scratch + "/sox.log"
         var samples = try Synthesiser.perturb(wav, item, scratch: scratch, log: log)
         guard var region = ClipMixer.speechRegion(samples) else { throw CorpusError.clipFailed(path: item.path, reason: "the synthesiser produced silence") }
         let limit = PlanItem.wordSamples - 2 * ClipMixer.margin
         guard item.part == .word, region.count > limit else { return (Array(samples[region]), false) }
-        let extra = Double(region.count) / (Double(limit) * 0.97)
-        samples = try Synthesiser.perturb(wav, item, extraTempo: extra, scratch: scratch, log: log)
-        guard let fitted = ClipMixer.speechRegion(samples), fitted.count <= PlanItem.wordSamples else {
-            throw CorpusError.clipFailed(path: item.path, reason: "speech is longer than 1 s even at tempo \(item.tempo * extra)")
+        var extra = 1.0
+        for _ in 0..<3 {
+            extra *= Double(region.count) / (Double(limit) * 0.97)
+            samples = try Synthesiser.perturb(wav, item, extraTempo: extra, scratch: scratch, log: log)
+            guard let fitted = ClipMixer.speechRegion(samples) else { throw CorpusError.clipFailed(path: item.path, reason: "the synthesiser produced silence") }
+            region = fitted
+            if region.count <= PlanItem.wordSamples { return (Array(samples[region]), true) }
         }
-        region = fitted
-        return (Array(samples[region]), true)
+        throw CorpusError.clipFailed(path: item.path, reason: "speech is longer than 1 s even at tempo \(item.tempo * extra)")
     }
 
     func write(_ samples: [Float], _ item: PlanItem) -> Outcome {

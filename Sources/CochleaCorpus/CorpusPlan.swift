@@ -11,7 +11,8 @@ public struct CorpusPlan: Equatable, Sendable {
     /// Plans a corpus. Throws if a split that must hold clips has no speaker.
     public init(options: CorpusOptions, speakers: [Speaker]) throws {
         try options.validate()
-        let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare)
+        let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare,
+                               recordedValidation: options.recordedValidation)
         var planner = Planner(options: options, speakers: speakers, split: split)
         items = try planner.makeItems()
     }

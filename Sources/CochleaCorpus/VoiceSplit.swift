@@ -16,25 +16,27 @@ public struct VoiceSplit: Equatable, Sendable {
 
     public init(assignment: [String: Split]) { self.assignment = assignment }
 
-    /// Recorded speakers: one to test, one to validation, the rest to training (with fewer than
-    /// three, test first, then training) — except that a recorded speaker who is the only one of
-    /// their gender always trains: there is one woman among the five (slt), and a model that never
-    /// hears a real woman's voice fails on women, whatever the test then says. espeak timbres: per
-    /// gender, whole families are dealt to test, then validation, until each holds `share` of that
-    /// gender's timbres; the rest train. Both orders are shuffled by `seed`.
-    public init(speakers: [Speaker], seed: UInt64, share: Double) {
+    /// Recorded speakers: one to test, the rest to training (with `recordedValidation`, or when
+    /// there are no espeak timbres to validate on, one of the rest to validation if three or more
+    /// remain) — except that a recorded speaker who is the only one of their gender always trains:
+    /// there is one woman among the five (slt), and a model that never hears a real woman's voice
+    /// fails on women, whatever the test then says. espeak timbres: per gender, whole families are
+    /// dealt to test, then validation, until each holds `share` of that gender's timbres; the rest
+    /// train. Both orders are shuffled by `seed`.
+    public init(speakers: [Speaker], seed: UInt64, share: Double, recordedValidation: Bool = false) {
         var random = SeededRandom(seed: seed ^ 0x5EED_5EA1_7000_0001)
         assignment = [:]
         let recordedSpeakers = speakers.filter(\.recorded)
         for speaker in recordedSpeakers where recordedSpeakers.filter({ $0.gender == speaker.gender }).count == 1 {
             assignment[speaker.id] = .train
         }
+        let validateOnRecorded = recordedValidation || speakers.allSatisfy(\.recorded)
         var recorded = recordedSpeakers.map(\.id).filter { assignment[$0] == nil }.sorted()
         recorded.shuffle(using: &random)
         for (i, id) in recorded.enumerated() {
             switch (i, recorded.count) {
             case (0, 2...): assignment[id] = .test
-            case (1, 3...): assignment[id] = .validation
+            case (1, 3...) where validateOnRecorded: assignment[id] = .validation
             default: assignment[id] = .train
             }
         }

@@ -15,8 +15,10 @@ public final class AcousticNetwork<T: Real> {
     public let parameters: UnsafeMutableBufferPointer<T>
     /// dL/dparameters, accumulated by `backward` until `zeroGradients()`.
     public let gradients: UnsafeMutableBufferPointer<T>
-    /// 2 runs the two directions of every layer on two threads at once (OpenBLAS should then be
-    /// single-threaded); 1 runs them one after the other. Results are identical either way.
+    /// 2 runs the two directions of every layer on two threads at once, and the work that mixes
+    /// both directions (the output layer, dL/dinput) in two halves of the frames (OpenBLAS should
+    /// then be single-threaded); 1 runs the same pieces one after the other. Results are identical
+    /// either way.
     public var threads = 2
     /// Probability of zeroing a unit between LSTM layers while training (PyTorch's `dropout`).
     public var dropout: Double = 0

@@ -43,13 +43,26 @@ final class PlanTests: XCTestCase {
                 let words = Set(plan.items.filter { $0.part == .word && $0.split == split }.map(\.transcript))
                 XCTAssertEqual(words, Set(CorpusOptions.coreWords), "seed \(seed): words of \(split)")
                 let recorded = Set(plan.items.filter { $0.split == split && ["kal", "ked", "rms", "awb", "slt"].contains($0.speaker) }.map(\.speaker))
-                XCTAssertFalse(recorded.isEmpty, "seed \(seed): \(split) should hold a voice recorded from a real person")
+                switch split {
+                case .train: XCTAssertEqual(recorded.count, 4, "seed \(seed): all recorded voices but the test's train")
+                case .validation: XCTAssertEqual(recorded, [], "seed \(seed): validation has no recorded voice by default")
+                case .test: XCTAssertEqual(recorded.count, 1, "seed \(seed): one recorded voice is held out for test")
+                }
                 let female = Set(plan.items.filter { $0.split == split && $0.part == .word }.map(\.speaker))
                     .filter { id in speakers.first { $0.id == id }!.gender == .female }
                 XCTAssertFalse(female.isEmpty, "seed \(seed): \(split) should hold a female voice")
             }
             XCTAssertEqual(splitOf["slt"], .train, "seed \(seed): the only real woman's voice trains")
         }
+    }
+
+    func testARecordedVoiceIsHeldOutForValidationWhenAsked() throws {
+        var options = smallOptions(seed: 3)
+        options.recordedValidation = true
+        let plan = try CorpusPlan(options: options, speakers: speakers)
+        let recorded = ["kal", "ked", "rms", "awb", "slt"]
+        let held = Split.allCases.map { split in Set(plan.items.filter { $0.split == split && recorded.contains($0.speaker) }.map(\.speaker)).count }
+        XCTAssertEqual(held, [3, 1, 1], "train, validation, test")
     }
 
     func testCountsPathsAndTexts() throws {

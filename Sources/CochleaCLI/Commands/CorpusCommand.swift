@@ -53,6 +53,12 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads = Parallel.coreCount
 
+    @Flag(help: """
+        Hold out one voice recorded from a real person for validation too (by default one is held out \
+        for test and the others train: there are only five).
+        """)
+    var recordedValidation = false
+
     @Flag(help: "Replace a corpus already in --out (its words/, sentences/, plan.tsv and voices.tsv).")
     var overwrite = false
 
@@ -71,6 +77,7 @@ struct CorpusCommand: ParsableCommand {
         o.trainSentences = trainSentences
         o.heldOutSentences = heldOutSentences
         o.noiseSeconds = noiseSeconds
+        o.recordedValidation = recordedValidation
         var chosen = Set<Engine>()
         for name in engines.split(separator: ",") {
             guard let engine = Engine(rawValue: name.trimmingCharacters(in: .whitespaces)) else {

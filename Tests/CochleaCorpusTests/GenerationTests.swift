@@ -143,6 +143,23 @@ extension GenerationTests {
 }
 
 extension GenerationTests {
+    /// Two clips of the full corpus (seed 1) whose speech outgrew 1 s after one extra tempo pass
+    /// (awb's slow "left" at speed 0.9): the sox tempo does not shrink the detected speech exactly.
+    func testSlowLongWordsAreSpedUpUntilTheyFit() throws {
+        try Self.requireSynthesisers()
+        let full = try CorpusPlan(options: CorpusOptions(), speakers: VoiceCatalogue.speakers())
+        let paths = ["words/left/awb_nohash_13.wav", "words/left/awb_nohash_16.wav"]
+        let items = full.items.filter { paths.contains($0.path) }
+        XCTAssertEqual(items.map(\.path).sorted(), paths)
+        let folder = TemporaryDirectory()
+        let report = try CorpusGenerator(plan: CorpusPlan(items: items), root: folder.path, threads: 2).generate()
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(report.fitted, 2)
+        for path in paths {
+            XCTAssertEqual(try AudioDecoder.decode(path: folder.file(path), sampleRate: nil).samples.count, PlanItem.wordSamples, path)
+        }
+    }
+
     func testAFailingClipIsReportedAndLeavesNoFile() throws {
         try Self.requireSynthesisers()
         let folder = TemporaryDirectory()
@@ -167,6 +184,7 @@ extension GenerationTests {
         XCTAssertEqual(report.failures.map { if case .clipFailed(let path, _) = $0 { return path } else { return "" } },
                        [badFestival.path, bad.path])
         XCTAssertTrue("\(report.failures[1])".contains("espeak-ng"), "\(report.failures[1])")
+        XCTAssertEqual("\(report.failures[1])".components(separatedBy: bad.path).count, 2, "the path is named once: \(report.failures[1])")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file(bad.path)))
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file(badFestival.path)))
         XCTAssertEqual(try String(contentsOfFile: folder.file("words/testing_list.txt"), encoding: .utf8), "go/espeak-m3_nohash_0.wav\n")

@@ -1,4 +1,5 @@
 import CochleaLinalg
+import Dispatch
 
 /// Adam's hyper-parameters, PyTorch's defaults; a non-zero `weightDecay` makes it AdamW
 /// (decoupled decay: p ← p − lr·λ·p before the Adam step).
@@ -40,8 +41,11 @@ public final class Adam<T: Real> {
     }
 
     /// One step at `learningRate` (the schedule's current rate; `options.learningRate` if nil).
+    /// With `threads` 2 the two halves of the buffer are updated at once (each element on its own,
+    /// so the result is the same).
     @_specialize(where T == Float)
-    public func update(parameters: UnsafeMutableBufferPointer<T>, gradients: UnsafeBufferPointer<T>, learningRate: Double? = nil) {
+    public func update(parameters: UnsafeMutableBufferPointer<T>, gradients: UnsafeBufferPointer<T>, learningRate: Double? = nil,
+                       threads: Int = 1) {
         precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count)
         step += 1
         let lr = learningRate ?? options.learningRate
@@ -50,12 +54,23 @@ public final class Adam<T: Real> {
         let stepSize = T(lr / correction1), rootCorrection = T(correction2.squareRoot()), eps = T(options.epsilon)
         let decay = T(1 - lr * options.weightDecay)
         let p = parameters.baseAddress!, g = gradients.baseAddress!
-        firstMoment.withUnsafeMutableBufferPointer { m in
-            secondMoment.withUnsafeMutableBufferPointer { v in
-                for i in 0..<parameters.count {
-                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                    p[i] = p[i] * decay - stepSize * m[i] / (v[i].squareRoot() / rootCorrection + eps)
+        let count = parameters.count
+        firstMoment.withUnsafeMutableBufferPointer { mBuffer in
+            secondMoment.withUnsafeMutableBufferPointer { vBuffer in
+                let m = mBuffer.baseAddress!, v = vBuffer.baseAddress!
+                func updateRange(_ range: Range<Int>) {
+                    for i in range {
+                        m[i] = b1 * m[i] + (1 - b1) * g[i]
+                        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                        p[i] = p[i] * decay - stepSize * m[i] / (v[i].squareRoot() / rootCorrection + eps)
+                    }
+                }
+                if threads > 1 && count >= 1 << 16 {
+                    DispatchQueue.concurrentPerform(iterations: 2) { half in
+                        updateRange(half == 0 ? 0..<(count / 2) : (count / 2)..<count)
+                    }
+                } else {
+                    updateRange(0..<count)
                 }
             }
         }

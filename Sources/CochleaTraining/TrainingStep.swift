@@ -151,7 +151,8 @@ public final class TrainingStep {
         guard loss.isFinite, norm.isFinite else {
             return StepResult(loss: loss, utterances: utterances, frames: frames, infeasible: infeasible, gradientNorm: norm, applied: false)
         }
-        optimizer.update(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients), learningRate: learningRate)
+        optimizer.update(parameters: network.parameters, gradients: UnsafeBufferPointer(network.gradients), learningRate: learningRate,
+                         threads: network.threads)
         return StepResult(loss: loss, utterances: utterances, frames: frames, infeasible: infeasible, gradientNorm: norm, applied: true)
     }
 

@@ -1,3 +1,4 @@
+import CochleaCore
 import CochleaNN
 import CochleaTestSupport
 import Foundation
@@ -46,5 +47,26 @@ final class AdamTests: XCTestCase {
         let norm = g.withUnsafeMutableBufferPointer { GradientClipping.clip($0, maxNorm: 1) }
         XCTAssertFalse(norm.isFinite)
         XCTAssertEqual(g[0], 1)
+    }
+
+    func testTwoThreadsGiveTheSameStepsAsOne() {
+        let count = 100_003
+        var random = SeededRandom(seed: 5)
+        let start = (0..<count).map { _ in Float(random.nextGaussian()) }
+        var results = [[Float]]()
+        for threads in [1, 2] {
+            let adam = Adam<Float>(count: count, options: AdamOptions(learningRate: 1e-2, weightDecay: 1e-3))
+            var parameters = start
+            var stream = SeededRandom(seed: 9)
+            for _ in 0..<3 {
+                let gradients = (0..<count).map { _ in Float(stream.nextGaussian()) }
+                parameters.withUnsafeMutableBufferPointer { p in
+                    gradients.withUnsafeBufferPointer { adam.update(parameters: p, gradients: $0, threads: threads) }
+                }
+            }
+            results.append(parameters)
+        }
+        XCTAssertNotEqual(results[0], start)
+        XCTAssertEqual(results[0], results[1])
     }
 }

@@ -87,7 +87,7 @@ public enum DatasetLoader {
     }
 
     /// Lines of a text file, or an error naming it when it is not UTF-8.
-    static func lines(_ path: String) throws -> [Substring] {
+    static func lines(_ path: String) throws -> [String] {
         try lines(data: contents(path), path: path)
     }
 
@@ -96,12 +96,17 @@ public enum DatasetLoader {
         return data
     }
 
-    /// Lines of a text file's contents; `path` names it in errors.
-    static func lines(data: Data, path: String) throws -> [Substring] {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DatasetError(path: path, reason: "not UTF-8 text; convert it (e.g. iconv -t UTF-8)")
+    /// Lines of a text file's contents, split as manifests are (`TextLineReader`); `path` names the
+    /// file in errors.
+    static func lines(data: Data, path: String) throws -> [String] {
+        var reader = TextLineReader(data: data)
+        var lines = [String]()
+        do {
+            while let line = try reader.next() { lines.append(line) }
+        } catch TextLineReader.Failure.notUTF8(let line) {
+            throw DatasetError(path: path, reason: "line \(line) is not UTF-8 text; convert the file (e.g. iconv -t UTF-8)")
         }
-        return splitLines(text)
+        return lines
     }
 
     /// Lines ending in LF or CRLF. (Swift reads "\r\n" as one Character, so splitting at "\n"
@@ -311,7 +316,7 @@ enum KaldiDirectoryReader {
     }
 
     /// `id rest-of-line` pairs with their line numbers; repeated ids are reported.
-    private static func keyed(_ lines: [Substring], file: String, problems: inout [DatasetProblem]) -> [String: (String, Int)] {
+    private static func keyed(_ lines: [String], file: String, problems: inout [DatasetProblem]) -> [String: (String, Int)] {
         var result = [String: (String, Int)]()
         for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)

@@ -10,6 +10,9 @@ public protocol Real: BinaryFloatingPoint, Codable, Sendable where Self.RawSigni
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// y ← α·Aᵀ·x + β·y for a row-major A [m, n]: x has m elements, y has n.
+    static func gemvTransposed(m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                               x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
     /// x[i] ← σ(x[i]) = 1 / (1 + e^−x).
     static func sigmoid(_ x: UnsafeMutablePointer<Self>, count: Int)
     /// x[i] ← tanh(x[i]).
@@ -30,6 +33,13 @@ extension Float: Real {
         guard m > 0 && n > 0 else { return }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    @inline(__always)
+    public static func gemvTransposed(m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                      x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
+        guard n > 0 else { return }
+        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     public static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
@@ -57,6 +67,12 @@ extension Double: Real {
         guard m > 0 && n > 0 else { return }
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    public static func gemvTransposed(m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                                      x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
+        guard n > 0 else { return }
+        cblas_dgemv(CblasRowMajor, CblasTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     public static func sigmoid(_ x: UnsafeMutablePointer<Double>, count: Int) {

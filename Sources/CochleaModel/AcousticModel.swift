@@ -21,9 +21,12 @@ public struct AcousticModel {
         self.parameters = parameters
     }
 
-    /// A network holding these weights, ready to run.
+    /// A network holding these weights, ready to run (prepared for inference: see
+    /// `AcousticNetwork.prepareForInference()`).
     public func makeNetwork() -> AcousticNetwork<Float> {
-        AcousticNetwork(shape: config.network, parameters: parameters)
+        let network = AcousticNetwork(shape: config.network, parameters: parameters)
+        network.prepareForInference()
+        return network
     }
 
     /// Loads and validates a model folder: the config (format version, sizes, features, tokens) and

@@ -19,6 +19,29 @@ final class PyTorchReferenceTests: XCTestCase {
         assertClose(ours, reference.logProbs.values, absolute: 1e-5, relative: 1e-4, "log-probabilities")
     }
 
+    /// A network prepared for inference runs a batch of one through its W_hhᵀ copies: each
+    /// utterance alone must still give PyTorch's log-probabilities.
+    func testPreparedNetworkMatchesPyTorchOneUtteranceAtATime() throws {
+        let reference = try ReferenceBatch()
+        let network = AcousticNetwork<Float>(shape: reference.shape, parameters: reference.parameters(ParameterLayout(reference.shape)))
+        network.prepareForInference()
+        XCTAssertTrue(network.isPreparedForInference)
+        let d = reference.shape.inputSize, classes = 29, batch = 3
+        for (b, length) in reference.lengths.enumerated() {
+            var single = [Float](), expected = [Double]()
+            for t in 0..<length {
+                let row = t * batch + b
+                single += reference.input[(row * d)..<((row + 1) * d)].map(Float.init)
+                expected += reference.logProbs.values[(row * classes)..<((row + 1) * classes)]
+            }
+            let ours = single.withUnsafeBufferPointer { x in
+                Array(UnsafeBufferPointer(start: network.forward(input: x.baseAddress!, steps: length, batch: 1, lengths: [length]),
+                                          count: length * classes))
+            }
+            assertClose(ours, expected, absolute: 1e-5, relative: 1e-4, "log-probabilities of utterance \(b) alone")
+        }
+    }
+
     /// The summed CTC loss and d loss / d every parameter and the input, through CTC, the output
     /// layer and both LSTM layers (float32 against float64: about 1e-3 relative on gradients; this
     /// implementation lands near 1e-7 of each tensor's largest element).
@@ -116,6 +139,27 @@ final class NetworkPropertyTests: XCTestCase {
         let b = run(two, x, steps: steps, lengths: lengths, lossWeights: w)
         XCTAssertEqual(a.0, b.0)
         XCTAssertEqual(a.1, b.1)
+    }
+
+    /// The W_hhᵀ copies change only how a batch of one is multiplied, and training drops them (it
+    /// changes the weights they copy).
+    func testInferenceCopiesGiveTheSameOutputAndTrainingDropsThem() {
+        let shape = NetworkShape(inputSize: 5, hiddenSize: 12, layers: 2, classes: 6)
+        let x = randomBatch(steps: 13, lengths: [13], width: 5, seed: 6)
+        let plain = AcousticNetwork<Float>(shape: shape, seed: 4), prepared = AcousticNetwork<Float>(shape: shape, seed: 4)
+        prepared.prepareForInference()
+        func forward(_ network: AcousticNetwork<Float>) -> [Float] {
+            x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: network.forward(input: $0.baseAddress!, steps: 13, batch: 1, lengths: [13]), count: 13 * 6)) }
+        }
+        let expected = forward(plain)
+        for (ours, theirs) in zip(forward(prepared), expected) { XCTAssertEqual(ours, theirs, accuracy: 1e-6) }
+        _ = run(prepared, x, steps: 13, lengths: [13], lossWeights: [Float](repeating: 1, count: 13 * 6))
+        XCTAssertFalse(prepared.isPreparedForInference)
+        // Changed weights, copied again: the copies follow them.
+        for i in prepared.parameters.indices { prepared.parameters[i] *= 0.5 }
+        prepared.prepareForInference()
+        let halved = AcousticNetwork<Float>(shape: shape, parameters: prepared.parameterValues)
+        for (ours, theirs) in zip(forward(prepared), forward(halved)) { XCTAssertEqual(ours, theirs, accuracy: 1e-6) }
     }
 
     func testPaddedFramesGiveZeroRows() {

@@ -73,7 +73,7 @@ public final class AcousticNetwork<T: Real> {
         for l in 0..<shape.layers {
             for d in 0..<2 {
                 let source = parameters.baseAddress! + layout.lstm(layer: l, direction: d).hh
-                let target = copies.baseAddress! + (l * 2 + d) * g4 * h
+                let target = copies.baseAddress! + transposedOffset(l, d)
                 for row in 0..<g4 {
                     for column in 0..<h { target[column * g4 + row] = source[row * h + column] }
                 }
@@ -123,13 +123,9 @@ public final class AcousticNetwork<T: Real> {
             for l in 0..<shape.layers {
                 let layerInput = space.layerInput(l, input: input, dropout: useDropout)
                 eachDirection { d in
-                    var weights = weights(l, d)
-                    if batch == 1, let copies = transposedRecurrent {
-                        weights.recurrentTransposed = UnsafePointer(copies.baseAddress! + (l * 2 + d) * 4 * h * h)
-                    }
                     LSTMDirection<T>.forward(
                         input: layerInput, inputWidth: shape.layerInput(l), output: space.outputs[l],
-                        weights: weights, state: space.states[l][d],
+                        weights: weights(l, d), state: space.states[l][d],
                         batch: LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d))
                 }
                 if useDropout, l < shape.layers - 1 {
@@ -273,8 +269,12 @@ public final class AcousticNetwork<T: Real> {
 
     private func weights(_ l: Int, _ d: Int) -> LSTMWeights<T> {
         let o = layout.lstm(layer: l, direction: d), p = UnsafePointer(parameters.baseAddress!)
-        return LSTMWeights(inputWeights: p + o.ih, recurrentWeights: p + o.hh, inputBias: p + o.biasIH, recurrentBias: p + o.biasHH)
+        return LSTMWeights(inputWeights: p + o.ih, recurrentWeights: p + o.hh, inputBias: p + o.biasIH, recurrentBias: p + o.biasHH,
+                           recurrentTransposed: transposedRecurrent.map { UnsafePointer($0.baseAddress! + transposedOffset(l, d)) })
     }
+
+    /// Where layer `l`, direction `d`'s W_hhᵀ starts in `transposedRecurrent`.
+    private func transposedOffset(_ l: Int, _ d: Int) -> Int { (l * 2 + d) * 4 * shape.hiddenSize * shape.hiddenSize }
 
     private func gradientViews(_ l: Int, _ d: Int) -> LSTMGradients<T> {
         let o = layout.lstm(layer: l, direction: d), g = gradients.baseAddress!

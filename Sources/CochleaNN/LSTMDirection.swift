@@ -10,7 +10,7 @@ struct LSTMWeights<T: Real> {
     /// W_hhᵀ [H, 4H], when the network keeps one for inference: a batch of one then takes its
     /// recurrent product as a matrix–vector product on it, which BLAS does faster than the
     /// one-row product on W_hh (2.6 against 3.3 µs at H 128 on Zen 4).
-    var recurrentTransposed: UnsafePointer<T>? = nil
+    let recurrentTransposed: UnsafePointer<T>?
 }
 
 /// Gradients of the same tensors, accumulated with +=.

@@ -16,9 +16,15 @@ public struct Utterance: Codable, Equatable, Sendable {
     public var speaker: String?
     /// Where the entry came from, for messages: "file:line" or the audio path.
     public var source: String
+    /// What the validation hold-out hashes when no speaker is named: the same wherever the dataset
+    /// lies and however its path is written (a manifest's audio path as the manifest gives it; else
+    /// the id), so that `data/m.tsv` and `/home/me/data/m.tsv` hold out the same utterances.
+    public var holdOutKey: String
 
-    public init(id: String, path: String, transcript: String, split: Split, speaker: String?, source: String) {
+    public init(id: String, path: String, transcript: String, split: Split, speaker: String?, source: String,
+                holdOutKey: String? = nil) {
         self.id = id
+        self.holdOutKey = holdOutKey ?? id
         self.path = path
         self.transcript = transcript
         self.split = split

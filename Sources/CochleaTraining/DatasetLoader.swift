@@ -244,7 +244,7 @@ enum ManifestReader {
             let speaker = speakerColumn.flatMap { $0 < fields.count && !fields[$0].isEmpty ? fields[$0] : nil }
             dataset.utterances.append(Utterance(
                 id: location, path: audio, transcript: DatasetLoader.normalize(fields[textColumn]), split: split,
-                speaker: speaker, source: location))
+                speaker: speaker, source: location, holdOutKey: relative))
         }
         return dataset
     }

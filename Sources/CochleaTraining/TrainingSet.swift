@@ -26,7 +26,7 @@ public struct TrainingSet {
         if validation.isEmpty && options.validationFraction > 0 {
             // Hold out whole speakers when the layout names them, so validation hears new voices.
             let threshold = UInt64(options.validationFraction * 1_000_000)
-            let held = train.filter { TrainingSet.hash(($0.speaker ?? $0.id) + "\(options.seed)") % 1_000_000 < threshold }
+            let held = train.filter { TrainingSet.hash(($0.speaker ?? $0.holdOutKey) + "\(options.seed)") % 1_000_000 < threshold }
             let heldIDs = Set(held.map(\.id))
             validation = held.map { var u = $0; u.split = .validation; return u }
             train.removeAll { heldIDs.contains($0.id) }

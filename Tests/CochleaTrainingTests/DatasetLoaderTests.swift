@@ -138,6 +138,32 @@ final class TrainingSetTests: XCTestCase {
         XCTAssertLessThan(plan.validation.count, 160)
         XCTAssertTrue(Set(plan.validation.map(\.utterance.speaker)).isDisjoint(with: Set(plan.train.map(\.utterance.speaker))))
     }
+
+    /// A manifest without speakers: which lines are held out must not depend on how its path is
+    /// written (before, "data/m.tsv" and "/abs/data/m.tsv" held out different lines).
+    func testHoldOutOfAManifestWithoutSpeakersIgnoresHowItsPathIsWritten() throws {
+        let folder = TemporaryDirectory()
+        let text = "path\ttranscript\n" + (0..<200).map { "clips/\($0).wav\tgo up\n" }.joined()
+        let manifest = folder.write("m.tsv", Data(text.utf8))
+        var options = TrainingOptions()
+        options.validationFraction = 0.2
+        func heldOut(_ spelling: String, in directory: String? = nil) throws -> [String] {
+            let previous = FileManager.default.currentDirectoryPath
+            if let directory { FileManager.default.changeCurrentDirectoryPath(directory) }
+            defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+            let plan = TrainingSet(dataset: try DatasetLoader.load(spelling), options: options)
+            XCTAssertEqual(plan.train.count + plan.validation.count, 200)
+            return plan.validation.map { String($0.utterance.path.split(separator: "/").last!) }
+        }
+        let absolute = try heldOut(manifest)
+        XCTAssertGreaterThan(absolute.count, 20)
+        XCTAssertLessThan(absolute.count, 60)
+        XCTAssertEqual(try heldOut("m.tsv", in: folder.path), absolute)
+        XCTAssertEqual(try heldOut("./m.tsv", in: folder.path), absolute)
+        XCTAssertEqual(try heldOut(folder.path + "//m.tsv"), absolute)
+        options.seed += 1
+        XCTAssertNotEqual(try heldOut(manifest), absolute, "the seed still chooses the hold-out")
+    }
 }
 
 /// The committed sample of the synthetic corpus reads as one dataset: words/ in the Speech

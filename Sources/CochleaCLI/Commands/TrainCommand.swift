@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "Datasets (folders, manifests or Kaldi directories).")
     var data: [String]
 
-    @Option(help: "A separate validation set (default: the data's own split, else 10% of the training speakers).")
+    @Option(help: "A separate validation set (default: the data's own split, else 10% of the training speakers, or of the utterances when none are named, drawn by --seed from their names in the data).")
     var validation: [String] = []
 
     @Option(help: "Folder for the model, checkpoints and reports.")

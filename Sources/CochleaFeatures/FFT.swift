@@ -11,7 +11,8 @@ final class RealFFT {
     let output: UnsafeMutablePointer<Float>
     private let plan: fftwf_plan
 
-    private static let plannerLock = NSLock()
+    /// FFTW's planner is not thread-safe: every plan of the module is made and destroyed under it.
+    static let plannerLock = NSLock()
     private nonisolated(unsafe) static var wisdomLoaded = false
 
     /// FFTW's choice of algorithm, fixed: planning by measurement (FFTW_MEASURE) picks by timing,

@@ -3,9 +3,10 @@ import CochleaCore
 import CochleaFeatures
 import Foundation
 
-/// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation
-/// or noise this epoch, features recomputed from the audio resampled and mixed with background
-/// noise; then SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
+/// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
+/// reverberation, noise or a warped filterbank this epoch, features recomputed from the audio
+/// resampled, reverberated and mixed with background noise (in that order, as a voice reaches a
+/// microphone); then SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
 /// so a resumed run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
@@ -15,9 +16,10 @@ final class BatchPreparer {
     private let workers: [Worker]
 
     /// One per thread: feature extractors for the unwarped filterbank and, made when first needed,
-    /// for each warp factor.
+    /// for each warp factor; a convolver for reverberation.
     final class Worker {
         let pipeline: FeaturePipeline
+        let convolver = FFTConvolver()
         private var extractors: [Int: PipelineExtractor] = [:]
         init(_ pipeline: FeaturePipeline) { self.pipeline = pipeline }
 
@@ -61,12 +63,17 @@ final class BatchPreparer {
                     let warps = options.warpRange
                     let warpStep = random.nextUnitDouble() < options.warpProbability
                         ? Int(((warps.lowerBound + random.nextUnitDouble() * (warps.upperBound - warps.lowerBound) - 1) / 0.025).rounded()) : 0
-                    if speed != 1 || noise || warpStep != 0 {
+                    // Drawn only when asked for, so that runs without it repeat earlier versions' draws.
+                    let reverberate = options.reverberation.map { random.nextUnitDouble() < $0.probability } ?? false
+                    if speed != 1 || noise || warpStep != 0 || reverberate {
                         let extractor = try worker.extractor(warpStep: warpStep)
                         let rate = options.features.options.sampleRate
                         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
                         // Played at `speed` times its rate: slower and lower for speed < 1.
                         if speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / speed).rounded()), to: rate) }
+                        if reverberate, let room = options.reverberation {
+                            samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
+                        }
                         if noise, let mixer { samples = mixer.mix(samples, random: &random) }
                         let perturbed = extractor.features(of: samples)
                         let needed = items[i].target.count + zip(items[i].target, items[i].target.dropFirst()).filter { $0 == $1 }.count

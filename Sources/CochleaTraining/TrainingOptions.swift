@@ -41,6 +41,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var warpProbability = 0.5
     public var warpRange: ClosedRange<Double> = 0.85...1.15
     public var noiseSNR: ClosedRange<Double> = 5...30
+    /// Simulated room reverberation, off when nil (optional, so that checkpoints written before it
+    /// existed still load).
+    public var reverberation: ReverberationOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -66,6 +69,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard speedRange.lowerBound >= 0.5, speedRange.upperBound <= 2 else {
             throw fail("speed perturbation factors must lie in 0.5...2, got \(speedRange)")
         }
+        try reverberation?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

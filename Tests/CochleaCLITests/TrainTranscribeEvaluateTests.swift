@@ -30,6 +30,9 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--epochs", "0"], "epochs must be at least 1"),
             (["--dropout", "1.5"], "dropout"),
             (["--noise-snr", "30"], "--noise-snr"),
+            (["--reverb", "1.5"], "reverberation probability must be in [0, 1]"),
+            (["--reverb", "0.3", "--reverb-time", "0.8:0.2"], "--reverb-time takes LOW:HIGH in seconds"),
+            (["--reverb", "0.3", "--reverb-time", "0:0.5"], "reverberation times must lie in 0.05...3 s"),
             (["--hidden", "0"], "hidden size"),
         ] {
             let result = try CLI.run(["train", Self.corpus, "--out", Self.folder.file("x")] + arguments)

@@ -149,8 +149,8 @@ final class TrainingSetTests: XCTestCase {
         options.validationFraction = 0.2
         func heldOut(_ spelling: String, in directory: String? = nil) throws -> [String] {
             let previous = FileManager.default.currentDirectoryPath
-            if let directory { FileManager.default.changeCurrentDirectoryPath(directory) }
-            defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+            if let directory { XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory)) }
+            defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
             let plan = TrainingSet(dataset: try DatasetLoader.load(spelling), options: options)
             XCTAssertEqual(plan.train.count + plan.validation.count, 200)
             return plan.validation.map { String($0.utterance.path.split(separator: "/").last!) }

@@ -17,6 +17,7 @@ final class TrainerTests: XCTestCase {
         o.warmupSteps = 2
         o.earlyStoppingPatience = 0
         o.noiseProbability = 0.5
+        o.reverberation = ReverberationOptions(probability: 0.5)
         return o
     }
 

@@ -90,6 +90,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Share of training utterances with a warped mel filterbank each epoch (VTLP).")
     var warp = TrainingOptions().warpProbability
     @Option(help: "Lowest and highest warp factor, e.g. 0.85:1.15.") var warpRange = "0.85:1.15"
+    @Option(help: "Share of training utterances reverberated each epoch: convolved with a simulated room's impulse response (direct sound, then decaying noise; direct-to-reverberant ratio 0–12 dB), as speech recorded in a room is. 0: none.")
+    var reverb = 0.0
+    @Option(help: "Lowest and highest reverberation time RT60 in seconds, e.g. 0.2:0.8 (rooms and offices are 0.3–0.6).")
+    var reverbTime = "0.2:0.8"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -121,22 +125,28 @@ struct TrainCommand: ParsableCommand {
         o.specAugment.timeMasks = timeMasks
         o.noiseProbability = noise
         o.speedProbability = speedPerturbation
-        let speeds = speedRange.split(separator: ":").compactMap { Double($0) }
-        guard speeds.count == 2, speeds[0] <= speeds[1] else { throw ValidationError("--speed-range takes LOW:HIGH, e.g. 0.85:1.25") }
-        o.speedRange = speeds[0]...speeds[1]
+        o.speedRange = try Self.range(speedRange, option: "--speed-range", example: "0.85:1.25")
         o.warpProbability = warp
-        let warps = warpRange.split(separator: ":").compactMap { Double($0) }
-        guard warps.count == 2, warps[0] <= warps[1] else { throw ValidationError("--warp-range takes LOW:HIGH, e.g. 0.85:1.15") }
-        o.warpRange = warps[0]...warps[1]
-        let bounds = noiseSnr.split(separator: ":").compactMap { Double($0) }
-        guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--noise-snr takes LOW:HIGH in dB, e.g. 5:30") }
-        o.noiseSNR = bounds[0]...bounds[1]
+        o.warpRange = try Self.range(warpRange, option: "--warp-range", example: "0.85:1.15")
+        o.noiseSNR = try Self.range(noiseSnr, option: "--noise-snr", unit: " in dB", example: "5:30")
+        if reverb != 0 {
+            var room = ReverberationOptions(probability: reverb)
+            room.reverberationTime = try Self.range(reverbTime, option: "--reverb-time", unit: " in seconds", example: "0.2:0.8")
+            o.reverberation = room
+        }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters
         o.seed = seed
         o.threads = threads
         do { try o.validate() } catch { throw ValidationError("\(error)") }
         return o
+    }
+
+    /// "LOW:HIGH" as a range, or an error that shows the option's form.
+    static func range(_ text: String, option: String, unit: String = "", example: String) throws -> ClosedRange<Double> {
+        let bounds = text.split(separator: ":").compactMap { Double($0) }
+        guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("\(option) takes LOW:HIGH\(unit), e.g. \(example)") }
+        return bounds[0]...bounds[1]
     }
 
     func run() throws {

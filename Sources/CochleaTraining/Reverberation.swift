@@ -4,7 +4,7 @@ import Foundation
 
 /// Simulated room reverberation: speech convolved with a synthetic room impulse response, the
 /// direct sound followed by a tail of exponentially decaying noise (the statistical model of late
-/// reverberation; Kaldi's and Speech Commands recipes use measured or simulated responses the same
+/// reverberation; Kaldi's recipes reverberate their training data with simulated responses the same
 /// way). Recordings made in rooms are reverberant, synthetic speech never is.
 public struct ReverberationOptions: Codable, Equatable, Sendable {
     /// Share of training utterances reverberated each epoch.
@@ -46,13 +46,13 @@ public struct ReverberationOptions: Codable, Equatable, Sendable {
             tailEnergy += value * value
             envelope *= decayPerSample
         }
-        let scale = Float((pow(10, -ratio / 10) / tailEnergy).squareRoot())
+        let scale = tailEnergy > 0 ? Float((pow(10, -ratio / 10) / tailEnergy).squareRoot()) : 0
         for n in onset..<length { response[n] *= scale }
         return response
     }
 
-    /// `samples` in a random room drawn from the ranges, at the level they had (per-utterance
-    /// normalisation would undo a level change anyway; this keeps noise SNRs meaning the same).
+    /// `samples` in a random room drawn from the ranges, at the level they had (feature extraction
+    /// dithers at a fixed level, so a clip made quieter would also be made noisier).
     func reverberate(_ samples: [Float], sampleRate: Int, convolver: FFTConvolver, random: inout SeededRandom) -> [Float] {
         guard !samples.isEmpty else { return samples }
         let rt60 = reverberationTime.lowerBound + random.nextUnitDouble() * (reverberationTime.upperBound - reverberationTime.lowerBound)

@@ -129,9 +129,10 @@ struct TrainCommand: ParsableCommand {
         o.warpProbability = warp
         o.warpRange = try Self.range(warpRange, option: "--warp-range", example: "0.85:1.15")
         o.noiseSNR = try Self.range(noiseSnr, option: "--noise-snr", unit: " in dB", example: "5:30")
+        let reverbTimes = try Self.range(reverbTime, option: "--reverb-time", unit: " in seconds", example: "0.2:0.8")
         if reverb != 0 {
             var room = ReverberationOptions(probability: reverb)
-            room.reverberationTime = try Self.range(reverbTime, option: "--reverb-time", unit: " in seconds", example: "0.2:0.8")
+            room.reverberationTime = reverbTimes
             o.reverberation = room
         }
         o.earlyStoppingPatience = earlyStopping

@@ -21,14 +21,17 @@ command -v sox > /dev/null || { echo "reverberant_test.sh: needs sox (apt-get in
 out="datasets/generated/reverb-$level"
 if ! cmp -s "$corpus/plan.complete.tsv" "$out/source-plan.tsv"; then
   rm -rf "$out" && mkdir -p "$out/audio"
-  RANDOM=5   # bash's generator, seeded: the same copy every time
-  draw() { echo $(( $1 + RANDOM % ($2 - $1 + 1) )); }
+  # bash's generator, seeded: the same copy every time. Draws stay in this shell (no $(...) or
+  # pipeline around them): bash reseeds RANDOM in every subshell.
+  RANDOM=5
   manifest="$out/test.tsv.partial"
   printf 'path\ttranscript\tspeaker\treverberance\troom_scale\n' > "$manifest"
   add() {   # add RELATIVE-PATH TRANSCRIPT SPEAKER
-    local r s name="${1//\//__}"
-    r=$(draw "${reverberance[@]}") s=$(draw "${room[@]}")
-    sox -q "$corpus/$1" "$out/audio/$name" reverb "$r" 50 "$s" 2> /dev/null
+    local name="${1//\//__}"
+    local r=$(( reverberance[0] + RANDOM % (reverberance[1] - reverberance[0] + 1) ))
+    local s=$(( room[0] + RANDOM % (room[1] - room[0] + 1) ))
+    # -R: sox seeds its dither too; -V1: failures only, not clipping warnings.
+    sox -R -V1 -q "$corpus/$1" "$out/audio/$name" reverb "$r" 50 "$s"
     printf 'audio/%s\t%s\t%s\t%s\t%s\n' "$name" "$2" "$3" "$r" "$s" >> "$manifest"
   }
   echo "reverberant_test.sh: making $out ($level rooms)" >&2
@@ -37,9 +40,9 @@ if ! cmp -s "$corpus/plan.complete.tsv" "$out/source-plan.tsv"; then
     file="${clip#*/}"
     add "words/$clip" "${clip%%/*}" "${file%%_nohash_*}"
   done < "$corpus/words/testing_list.txt"
-  tail -n +2 "$corpus/sentences/test.tsv" | while IFS=$'\t' read -r path transcript speaker _; do
+  while IFS=$'\t' read -r path transcript speaker _; do
     add "sentences/$path" "$transcript" "$speaker"
-  done
+  done < <(tail -n +2 "$corpus/sentences/test.tsv")
   mv "$manifest" "$out/test.tsv"
   cp "$corpus/plan.complete.tsv" "$out/source-plan.tsv"
 fi

@@ -30,6 +30,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Uniform in [0, 1) with 53 random bits.
     public mutating func nextUnitDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
 
+    /// Uniform in `range` (its upper bound excluded unless the range is a single value).
+    public mutating func nextDouble(in range: ClosedRange<Double>) -> Double {
+        range.lowerBound + nextUnitDouble() * (range.upperBound - range.lowerBound)
+    }
+
     /// A standard normal deviate (Box–Muller; one of the pair is discarded for simplicity).
     public mutating func nextGaussian() -> Double {
         let u1 = max(nextUnitDouble(), 0x1p-60)

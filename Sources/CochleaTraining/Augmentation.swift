@@ -68,7 +68,7 @@ public final class NoiseMixer {
         guard !noises.isEmpty, !samples.isEmpty else { return samples }
         let noise = noises[Int(random.next() % UInt64(noises.count))]
         let start = noise.count > samples.count ? Int(random.next() % UInt64(noise.count - samples.count)) : 0
-        let snr = snrRange.lowerBound + random.nextUnitDouble() * (snrRange.upperBound - snrRange.lowerBound)
+        let snr = random.nextDouble(in: snrRange)
         var speechPower = 0.0, noisePower = 0.0
         for i in 0..<samples.count {
             speechPower += Double(samples[i] * samples[i])

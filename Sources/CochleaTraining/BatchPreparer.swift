@@ -56,22 +56,19 @@ final class BatchPreparer {
                 var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(place))
                 do {
                     var matrix = try store.features(i)
-                    let range = options.speedRange
-                    let speed = random.nextUnitDouble() < options.speedProbability
-                        ? range.lowerBound + random.nextUnitDouble() * (range.upperBound - range.lowerBound) : 1
+                    let speed = random.nextUnitDouble() < options.speedProbability ? random.nextDouble(in: options.speedRange) : 1
                     let noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
-                    let warps = options.warpRange
                     let warpStep = random.nextUnitDouble() < options.warpProbability
-                        ? Int(((warps.lowerBound + random.nextUnitDouble() * (warps.upperBound - warps.lowerBound) - 1) / 0.025).rounded()) : 0
+                        ? Int(((random.nextDouble(in: options.warpRange) - 1) / 0.025).rounded()) : 0
                     // Drawn only when asked for, so that runs without it repeat earlier versions' draws.
-                    let reverberate = options.reverberation.map { random.nextUnitDouble() < $0.probability } ?? false
-                    if speed != 1 || noise || warpStep != 0 || reverberate {
+                    let room = options.reverberation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+                    if speed != 1 || noise || warpStep != 0 || room != nil {
                         let extractor = try worker.extractor(warpStep: warpStep)
                         let rate = options.features.options.sampleRate
                         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
                         // Played at `speed` times its rate: slower and lower for speed < 1.
                         if speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / speed).rounded()), to: rate) }
-                        if reverberate, let room = options.reverberation {
+                        if let room {
                             samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
                         }
                         if noise, let mixer { samples = mixer.mix(samples, random: &random) }

@@ -55,8 +55,8 @@ public struct ReverberationOptions: Codable, Equatable, Sendable {
     /// dithers at a fixed level, so a clip made quieter would also be made noisier).
     func reverberate(_ samples: [Float], sampleRate: Int, convolver: FFTConvolver, random: inout SeededRandom) -> [Float] {
         guard !samples.isEmpty else { return samples }
-        let rt60 = reverberationTime.lowerBound + random.nextUnitDouble() * (reverberationTime.upperBound - reverberationTime.lowerBound)
-        let ratio = directToReverberant.lowerBound + random.nextUnitDouble() * (directToReverberant.upperBound - directToReverberant.lowerBound)
+        let rt60 = random.nextDouble(in: reverberationTime)
+        let ratio = random.nextDouble(in: directToReverberant)
         let response = Self.impulseResponse(reverberationTime: rt60, ratio: ratio, sampleRate: sampleRate, random: &random)
         var wet = convolver.convolve(samples, with: response)
         let energy = { (x: [Float]) in x.withUnsafeBufferPointer { VectorReductions.sumOfSquares($0.baseAddress!, $0.count) } }

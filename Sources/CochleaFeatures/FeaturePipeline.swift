@@ -51,6 +51,8 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
     public var deltas: DeltaOptions?
     /// nil: every frame, unstacked.
     public var stacking: FrameStacking?
+    /// nil: off (and absent from configs written before it existed, which then load unchanged).
+    public var emptyBands: EmptyBandMasking?
 
     public init(options: FeatureOptions = .kaldiMFCC, normalization: NormalizationMode = .none,
                 sliding: SlidingCMNOptions = SlidingCMNOptions(), deltas: DeltaOptions? = nil, stacking: FrameStacking? = nil) {
@@ -83,6 +85,14 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
         if let stacking, !(1...32).contains(stacking.count) || !(1...32).contains(stacking.stride) {
             throw FeatureOptionsError(message: "frame stacking count and stride must be 1 to 32, got \(stacking.count) and \(stacking.stride)")
         }
+        if let emptyBands {
+            guard options.kind == .fbank, options.useLogFbank, normalization == .mean || normalization == .meanVariance else {
+                throw FeatureOptionsError(message: "empty-band masking needs log filterbank features normalised per utterance (mean or mean-variance)")
+            }
+            guard (0...10).contains(emptyBands.margin) else {
+                throw FeatureOptionsError(message: "the empty-band margin must be 0 to 10 (natural log units), got \(emptyBands.margin)")
+            }
+        }
         if normalization == .sliding && (!(1...Self.maximumSlidingWindow).contains(sliding.window)
                                           || !(0...Self.maximumSlidingWindow).contains(sliding.minWindow)) {
             throw FeatureOptionsError(message: "sliding CMN window and minimum window must be 1 and 0 to \(Self.maximumSlidingWindow) frames, got \(sliding.window) and \(sliding.minWindow)")
@@ -106,15 +116,20 @@ public final class PipelineExtractor {
         postprocess(extractor.compute(samples))
     }
 
+    /// Each mel band's mean log energy over a second of silence: what the dither alone puts there.
+    private lazy var ditherFloor: [Float] = EmptyBandMasking.floor(extractor.compute([Float](repeating: 0, count: pipeline.options.sampleRate)))
+
     /// Normalisation, deltas and stacking of extracted features.
     private func postprocess(_ extracted: FeatureMatrix) -> FeatureMatrix {
         var matrix = extracted
+        let empty = pipeline.emptyBands.map { $0.emptyColumns(of: extracted, floor: ditherFloor) } ?? []
         switch pipeline.normalization {
         case .none: break
         case .mean: matrix = CMVN.utterance(matrix)
         case .meanVariance: matrix = CMVN.utterance(matrix, normalizeVariance: true)
         case .sliding: matrix = CMVN.sliding(matrix, options: pipeline.sliding)
         }
+        EmptyBandMasking.clear(empty, in: &matrix)
         if let deltas = pipeline.deltas { matrix = Deltas.apply(matrix, options: deltas) }
         if let stacking = pipeline.stacking { matrix = stacking.apply(matrix) }
         return matrix

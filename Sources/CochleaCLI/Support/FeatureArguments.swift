@@ -50,6 +50,10 @@ struct FeatureArguments: ParsableArguments {
 
     @Option(help: "Per-utterance normalisation: none, mean, mean-variance or sliding.")
     var cmvn: NormalizationMode = .none
+    @Flag(help: ArgumentHelp(FeatureArguments.maskEmptyBandsHelp))
+    var maskEmptyBands = false
+    /// Shared with `train`, which has its own feature presets.
+    static let maskEmptyBandsHelp = "Set the filterbank bands a recording does not have (nothing but dither in them, as above a telephone's or an 8 kHz file's band) to 0 after normalisation instead of to normalised dither. Log filterbank features normalised per utterance (mean or mean-variance) only."
     @Option(help: "Sliding CMN window in frames (Kaldi --cmn-window).")
     var cmnWindow: Int = 600
     @Option(help: "Append deltas of this order (Kaldi add-deltas; 2 gives 39 columns from 13). 0: none.")
@@ -79,9 +83,11 @@ struct FeatureArguments: ParsableArguments {
         if let v = rawEnergy { o.rawEnergy = v }
         var sliding = SlidingCMNOptions()
         sliding.window = cmnWindow
-        return FeaturePipeline(
+        var pipeline = FeaturePipeline(
             options: o, normalization: cmvn, sliding: sliding,
             deltas: deltaOrder > 0 ? DeltaOptions(order: deltaOrder, window: deltaWindow) : nil)
+        if maskEmptyBands { pipeline.emptyBands = EmptyBandMasking() }
+        return pipeline
     }
 
     func validate() throws {

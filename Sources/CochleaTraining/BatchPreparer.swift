@@ -4,9 +4,10 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// reverberation, noise or a warped filterbank this epoch, features recomputed from the audio
-/// resampled, reverberated and mixed with background noise (in that order, as a voice reaches a
-/// microphone); then SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
+/// reverberation, noise, a band-limited channel, clipping or a warped filterbank this epoch, features
+/// recomputed from the audio resampled, reverberated, mixed with background noise, band-limited and
+/// clipped (in that order, as a voice reaches a microphone and the microphone a file); then
+/// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
 /// so a resumed run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
@@ -56,25 +57,12 @@ final class BatchPreparer {
                 var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(place))
                 do {
                     var matrix = try store.features(i)
-                    let speed = random.nextUnitDouble() < options.speedProbability ? random.nextDouble(in: options.speedRange) : 1
-                    let noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
-                    let warpStep = random.nextUnitDouble() < options.warpProbability
-                        ? Int(((random.nextDouble(in: options.warpRange) - 1) / 0.025).rounded()) : 0
-                    // Drawn only when asked for, so that runs without it repeat earlier versions' draws.
-                    let room = options.reverberation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
-                    if speed != 1 || noise || warpStep != 0 || room != nil {
-                        let extractor = try worker.extractor(warpStep: warpStep)
-                        let rate = options.features.options.sampleRate
-                        var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
-                        // Played at `speed` times its rate: slower and lower for speed < 1.
-                        if speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / speed).rounded()), to: rate) }
-                        if let room {
-                            samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
-                        }
-                        if noise, let mixer { samples = mixer.mix(samples, random: &random) }
-                        let perturbed = extractor.features(of: samples)
-                        let needed = items[i].target.count + zip(items[i].target, items[i].target.dropFirst()).filter { $0 == $1 }.count
-                        if perturbed.frames >= needed { matrix = perturbed }
+                    let perturbation = draw(&random)
+                    if perturbation.changesAudio {
+                        let samples = try perturbedAudio(of: i, perturbation, worker: worker, random: &random)
+                        let perturbed = try worker.extractor(warpStep: perturbation.warpStep).features(of: samples)
+                        // A clip sped up below the frames its transcript needs keeps its plain features.
+                        if perturbed.frames >= items[i].minimumFrames { matrix = perturbed }
                     }
                     options.specAugment.apply(to: &matrix, blocks: blocks, random: &random)
                     out[position] = matrix
@@ -87,5 +75,49 @@ final class BatchPreparer {
         }
         if let failure { throw failure }
         return PreparedBatch(features: features, targets: members.map { items[$0].target })
+    }
+
+    /// What one utterance goes through this epoch.
+    struct Perturbation {
+        var speed = 1.0
+        var noise = false
+        var warpStep = 0
+        var room: ReverberationOptions?
+        var channel: BandLimitOptions?
+        var clipping: ClippingOptions?
+
+        /// False when the cached features serve (at most SpecAugment follows).
+        var changesAudio: Bool { speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil }
+    }
+
+    /// Draws what happens to one utterance, in a fixed order.
+    func draw(_ random: inout SeededRandom) -> Perturbation {
+        var p = Perturbation()
+        if random.nextUnitDouble() < options.speedProbability { p.speed = random.nextDouble(in: options.speedRange) }
+        p.noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
+        if random.nextUnitDouble() < options.warpProbability {
+            p.warpStep = Int(((random.nextDouble(in: options.warpRange) - 1) / 0.025).rounded())
+        }
+        // Drawn only when asked for, so that runs without them repeat earlier versions' draws.
+        p.room = options.reverberation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.channel = options.bandLimit.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.clipping = options.clipping.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        return p
+    }
+
+    /// Utterance `i`'s audio resampled, reverberated, mixed with noise, band-limited and clipped, as
+    /// `p` says.
+    func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
+        let rate = options.features.options.sampleRate
+        var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
+        // Played at `speed` times its rate: slower and lower for speed < 1.
+        if p.speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / p.speed).rounded()), to: rate) }
+        if let room = p.room { samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random) }
+        if p.noise, let mixer { samples = mixer.mix(samples, random: &random) }
+        if let channel = p.channel {
+            samples = channel.bandLimit(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
+        }
+        if let clipping = p.clipping { samples = clipping.clip(samples, random: &random) }
+        return samples
     }
 }

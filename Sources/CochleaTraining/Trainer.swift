@@ -131,17 +131,14 @@ public final class Trainer {
             featureLock.unlock()
             if current % 200 == 0 || current == items.count { self.emit(.features(done: current, total: items.count)) }
         }
-        // Keep only utterances with features long enough for their labels (one frame per label plus
-        // one per repeated pair, as CTC needs).
+        // Keep only utterances with features long enough for their labels.
         func usable(_ range: Range<Int>) -> [Int] {
             range.filter { i in
                 let frames = store.frames[i]
                 guard frames > 0 else { return false }
-                let target = items[i].target
-                let needed = target.count + zip(target, target.dropFirst()).filter { $0 == $1 }.count
-                if frames < needed {
+                if frames < items[i].minimumFrames {
                     problems.append(DatasetProblem(kind: .tooShort, location: items[i].utterance.source,
-                                                   detail: "\(frames) frames for \(target.count) characters of \"\(items[i].utterance.transcript)\""))
+                                                   detail: "\(frames) frames for \(items[i].target.count) characters of \"\(items[i].utterance.transcript)\""))
                     return false
                 }
                 return true

@@ -44,6 +44,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Simulated room reverberation, off when nil (optional, so that checkpoints written before it
     /// existed still load).
     public var reverberation: ReverberationOptions?
+    /// A band-limited channel (telephone, 8 kHz recording, cheap microphone), off when nil
+    /// (optional for the same reason).
+    public var bandLimit: BandLimitOptions?
+    /// A recording clipped at full scale, off when nil (optional for the same reason).
+    public var clipping: ClippingOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -70,6 +75,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             throw fail("speed perturbation factors must lie in 0.5...2, got \(speedRange)")
         }
         try reverberation?.validate()
+        try bandLimit?.validate(sampleRate: features.options.sampleRate)
+        try clipping?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

@@ -5,6 +5,9 @@ import Foundation
 public struct PlannedUtterance: Sendable {
     public var utterance: Utterance
     public var target: [Int32]
+
+    /// Frames CTC needs for the target: one per token, and a blank between each repeated pair.
+    public var minimumFrames: Int { target.count + zip(target, target.dropFirst()).filter { $0 == $1 }.count }
 }
 
 /// The dataset turned into what training uses: the three splits, each entry checked and encoded,

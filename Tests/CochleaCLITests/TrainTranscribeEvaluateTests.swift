@@ -33,6 +33,10 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--reverb", "1.5"], "reverberation probability must be in [0, 1]"),
             (["--reverb", "0.3", "--reverb-time", "0.8:0.2"], "--reverb-time takes LOW:HIGH in seconds"),
             (["--reverb", "0.3", "--reverb-time", "0:0.5"], "reverberation times must lie in 0.05...3 s"),
+            (["--band-limit", "0.3", "--band-limit-cutoff", "3400"], "--band-limit-cutoff takes LOW:HIGH in Hz"),
+            (["--band-limit", "0.3", "--band-limit-cutoff", "3000:9000"], "below half the sample rate (8000 Hz)"),
+            (["--clipping", "0.2", "--clipping-overdrive=-3:6"], "clipping overdrive must lie in 0...30 dB"),
+            (["--features", "mfcc39", "--mask-empty-bands"], "empty-band masking needs log filterbank features"),
             (["--hidden", "0"], "hidden size"),
         ] {
             let result = try CLI.run(["train", Self.corpus, "--out", Self.folder.file("x")] + arguments)

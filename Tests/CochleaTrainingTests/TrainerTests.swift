@@ -18,6 +18,8 @@ final class TrainerTests: XCTestCase {
         o.earlyStoppingPatience = 0
         o.noiseProbability = 0.5
         o.reverberation = ReverberationOptions(probability: 0.5)
+        o.bandLimit = BandLimitOptions(probability: 0.5)
+        o.clipping = ClippingOptions(probability: 0.5)
         return o
     }
 

@@ -66,6 +66,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Features: fbank40 (40 log-mel, mean-variance normalised), fbank80, mfcc39 (13 MFCC + deltas, CMN) or mfcc13.")
     var features: FeaturePreset = .fbank40
+    @Flag(help: ArgumentHelp(FeatureArguments.maskEmptyBandsHelp + " Stored in the model, so transcription does the same."))
+    var maskEmptyBands = false
     @Option(help: "Stack this many consecutive frames into one model input (with --stride: fewer, wider frames).")
     var stack = 1
     @Option(help: "Feed the model every STRIDE-th stacked frame: a stride of 3 runs the network 3× faster.")
@@ -94,6 +96,14 @@ struct TrainCommand: ParsableCommand {
     var reverb = 0.0
     @Option(help: "Lowest and highest reverberation time RT60 in seconds, e.g. 0.2:0.8 (rooms and offices are 0.3–0.6).")
     var reverbTime = "0.2:0.8"
+    @Option(help: "Share of training utterances low-pass filtered each epoch at a cutoff drawn from --band-limit-cutoff, as a telephone (3.4 kHz), an 8 kHz recording (4 kHz) or a cheap microphone band-limits speech. 0: none.")
+    var bandLimit = 0.0
+    @Option(help: "Lowest and highest band-limit cutoff in Hz, e.g. 3000:7000.")
+    var bandLimitCutoff = "3000:7000"
+    @Option(help: "Share of training utterances clipped each epoch: driven past full scale by a number of dB drawn from --clipping-overdrive and cut there, as a loud talker or a gain set too high leaves a recording. 0: none.")
+    var clipping = 0.0
+    @Option(help: "Lowest and highest clipping overdrive in dB over full scale, e.g. 0:9.")
+    var clippingOverdrive = "0:9"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -111,6 +121,7 @@ struct TrainCommand: ParsableCommand {
     func options() throws -> TrainingOptions {
         var o = TrainingOptions()
         o.features = features.pipeline
+        if maskEmptyBands { o.features.emptyBands = EmptyBandMasking() }
         if stack > 1 || stride > 1 { o.features.stacking = FrameStacking(count: stack, stride: stride) }
         o.layers = layers
         o.hiddenSize = hidden
@@ -134,6 +145,18 @@ struct TrainCommand: ParsableCommand {
             var room = ReverberationOptions(probability: reverb)
             room.reverberationTime = reverbTimes
             o.reverberation = room
+        }
+        let cutoffs = try Self.range(bandLimitCutoff, option: "--band-limit-cutoff", unit: " in Hz", example: "3000:7000")
+        if bandLimit != 0 {
+            var channel = BandLimitOptions(probability: bandLimit)
+            channel.cutoff = cutoffs
+            o.bandLimit = channel
+        }
+        let overdrives = try Self.range(clippingOverdrive, option: "--clipping-overdrive", unit: " in dB", example: "0:9")
+        if clipping != 0 {
+            var clip = ClippingOptions(probability: clipping)
+            clip.overdrive = overdrives
+            o.clipping = clip
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

@@ -6,8 +6,8 @@ import Foundation
 /// file recorded at 8 kHz (4 kHz) or a cheap microphone leaves it. Per-utterance mean and variance
 /// normalisation already undoes a channel's smooth tilt, but not a band that is missing: the mel
 /// bands above the cutoff hold only dither, which normalisation then raises to full variance. A
-/// model trained on full-band synthetic speech misreads such recordings (the default model before
-/// this: 4.8% WER on the corpus's test voices, 10.1% through a telephone band).
+/// model trained on full-band synthetic speech misreads such recordings (the default model trained
+/// without this: 4.8% WER on the corpus's test voices, 11.2% through robustness_test.sh's telephone).
 public struct BandLimitOptions: Codable, Equatable, Sendable {
     /// Share of training utterances band-limited each epoch.
     public var probability = 0.25

@@ -4,8 +4,8 @@ import Foundation
 /// A recording driven past full scale: the clip's peak raised above ±1 by a random number of
 /// decibels and the samples cut at ±1, as a loud talker close to a phone or an input gain set too
 /// high leaves them. Clipping spreads harmonics over the whole band, which neither normalisation
-/// nor noise in training teaches a model (a default model trained without it: 4.8% WER on the corpus's
-/// test voices, 7.0% with their peaks driven 3 dB over full scale, 12.8% at 6 dB).
+/// nor noise in training teaches a model (a default model trained without it: 4.8% WER on the
+/// corpus's test voices, 7.0% with their peaks driven 3 dB over full scale, 12.8% at 6 dB).
 public struct ClippingOptions: Codable, Equatable, Sendable {
     /// Share of training utterances clipped each epoch.
     public var probability = 0.2

@@ -18,11 +18,7 @@ public struct EmptyBandMasking: Codable, Equatable, Sendable {
 
     public init(margin: Double = 0.2) { self.margin = margin }
 
-    /// Each column's mean over the frames of log filterbank features [T, D].
-    static func floor(_ features: FeatureMatrix) -> [Float] {
-        columnMeans(features).map(Float.init)
-    }
-
+    /// Each column's mean over the frames of features [T, D].
     static func columnMeans(_ features: FeatureMatrix) -> [Double] {
         var sums = [Double](repeating: 0, count: features.dims)
         for t in 0..<features.frames {
@@ -34,11 +30,11 @@ public struct EmptyBandMasking: Codable, Equatable, Sendable {
     /// The columns of log filterbank features [T, D] whose mean lies within `margin` of `floor`'s
     /// (none for an utterance without frames). An energy column (never below the floor's by much
     /// when there is speech) is tested like the others.
-    func emptyColumns(of features: FeatureMatrix, floor: [Float]) -> [Int] {
+    func emptyColumns(of features: FeatureMatrix, floor: [Double]) -> [Int] {
         precondition(floor.count == features.dims, "the floor comes from the same extractor")
         guard features.frames > 0 else { return [] }
         let means = Self.columnMeans(features)
-        return (0..<features.dims).filter { means[$0] < Double(floor[$0]) + margin }
+        return (0..<features.dims).filter { means[$0] < floor[$0] + margin }
     }
 
     /// Sets `columns` of [T, D] `matrix` to 0 in every frame.

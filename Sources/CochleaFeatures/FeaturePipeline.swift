@@ -117,7 +117,7 @@ public final class PipelineExtractor {
     }
 
     /// Each mel band's mean log energy over a second of silence: what the dither alone puts there.
-    private lazy var ditherFloor: [Float] = EmptyBandMasking.floor(extractor.compute([Float](repeating: 0, count: pipeline.options.sampleRate)))
+    private lazy var ditherFloor: [Double] = EmptyBandMasking.columnMeans(extractor.compute([Float](repeating: 0, count: pipeline.options.sampleRate)))
 
     /// Normalisation, deltas and stacking of extracted features.
     private func postprocess(_ extracted: FeatureMatrix) -> FeatureMatrix {

@@ -53,6 +53,8 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
     public var stacking: FrameStacking?
     /// nil: off (and absent from configs written before it existed, which then load unchanged).
     public var emptyBands: EmptyBandMasking?
+    /// nil: off (and absent from older configs, like `emptyBands`).
+    public var dynamicRange: DynamicRangeFloor?
 
     public init(options: FeatureOptions = .kaldiMFCC, normalization: NormalizationMode = .none,
                 sliding: SlidingCMNOptions = SlidingCMNOptions(), deltas: DeltaOptions? = nil, stacking: FrameStacking? = nil) {
@@ -93,6 +95,14 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
                 throw FeatureOptionsError(message: "the empty-band margin must be 0 to 10 (natural log units), got \(emptyBands.margin)")
             }
         }
+        if let dynamicRange {
+            guard options.kind == .fbank, options.useLogFbank else {
+                throw FeatureOptionsError(message: "a dynamic-range floor needs log filterbank features")
+            }
+            guard (10...200).contains(dynamicRange.decibels) else {
+                throw FeatureOptionsError(message: "the dynamic range must be 10 to 200 dB, got \(dynamicRange.decibels)")
+            }
+        }
         if normalization == .sliding && (!(1...Self.maximumSlidingWindow).contains(sliding.window)
                                           || !(0...Self.maximumSlidingWindow).contains(sliding.minWindow)) {
             throw FeatureOptionsError(message: "sliding CMN window and minimum window must be 1 and 0 to \(Self.maximumSlidingWindow) frames, got \(sliding.window) and \(sliding.minWindow)")
@@ -123,6 +133,7 @@ public final class PipelineExtractor {
     private func postprocess(_ extracted: FeatureMatrix) -> FeatureMatrix {
         var matrix = extracted
         let empty = pipeline.emptyBands.map { $0.emptyColumns(of: extracted, floor: ditherFloor) } ?? []
+        pipeline.dynamicRange?.apply(to: &matrix, powerSpectrum: pipeline.options.usePower)
         switch pipeline.normalization {
         case .none: break
         case .mean: matrix = CMVN.utterance(matrix)

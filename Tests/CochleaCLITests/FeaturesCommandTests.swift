@@ -1,3 +1,4 @@
+import CochleaAudio
 import CochleaCore
 import CochleaTestSupport
 import Foundation
@@ -34,6 +35,32 @@ final class FeaturesCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/text.npy"))
     }
 
+    /// The floor reaches the written features: speech between zeros, with and without it.
+    func testDynamicRangeFloorsEachBand() throws {
+        let padded = folder.file("padded.wav")
+        let speech = try AudioDecoder.decode(path: Fixtures.path("audio/speech.wav")).samples
+        try AudioWriter.write([Float](repeating: 0, count: 8000) + speech, sampleRate: 16000, encoding: .wavPCM16, to: padded)
+        var written = [NpyArray]()
+        for extra in [[], ["--dynamic-range", "40"]] {
+            let out = folder.file("floor\(extra.count)")
+            let result = try CLI.run(["features", padded, "--out", out, "--kind", "fbank", "--num-mel-bins", "40"] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            written.append(try Npy.read(out + "/padded.npy"))
+        }
+        let (plain, floored) = (written[0], written[1])
+        XCTAssertEqual(plain.shape, floored.shape)
+        let dims = plain.shape[1], frames = plain.shape[0]
+        let range = 40 * log(10.0) / 10
+        for d in 0..<dims {
+            let column = (0..<frames).map { plain.values[$0 * dims + d] }
+            let floor = column.max()! - range
+            for t in 0..<frames {
+                XCTAssertEqual(floored.values[t * dims + d], max(column[t], floor), accuracy: 1e-4)
+            }
+            XCTAssertLessThan(column[0], floor, "band \(d): the zeros lie deeper than 40 dB under the speech")
+        }
+    }
+
     func testImpossibleOptionsAreRefused() throws {
         for (arguments, message) in [
             (["--num-ceps", "40"], "number of cepstra"),
@@ -41,6 +68,7 @@ final class FeaturesCommandTests: XCTestCase {
             (["--high-freq", "12000"], "Nyquist"),
             (["--window-type", "triangle"], "window-type"),
             (["--threads", "0"], "threads"),
+            (["--dynamic-range", "50"], "a dynamic-range floor needs log filterbank features"),
         ] {
             let result = try CLI.run(["features", Fixtures.path("audio/chirp.wav"), "--out", folder.path] + arguments)
             XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))

@@ -54,6 +54,9 @@ struct FeatureArguments: ParsableArguments {
     var maskEmptyBands = false
     /// Shared with `train`, which has its own feature presets.
     static let maskEmptyBandsHelp = "Set the filterbank bands a recording does not have (nothing but dither in them, as above a telephone's or an 8 kHz file's band) to 0 after normalisation instead of to normalised dither. Log filterbank features normalised per utterance (mean or mean-variance) only."
+    @Option(help: ArgumentHelp(FeatureArguments.dynamicRangeHelp))
+    var dynamicRange: Double?
+    static let dynamicRangeHelp = "Raise each log filterbank band to at least its loudest frame's value minus this many dB before normalisation, so that pauses of digital silence (zero-padded or tightly trimmed clips, noise suppression) look like a recording's noise floor. Log filterbank features only."
     @Option(help: "Sliding CMN window in frames (Kaldi --cmn-window).")
     var cmnWindow: Int = 600
     @Option(help: "Append deltas of this order (Kaldi add-deltas; 2 gives 39 columns from 13). 0: none.")
@@ -87,6 +90,7 @@ struct FeatureArguments: ParsableArguments {
             options: o, normalization: cmvn, sliding: sliding,
             deltas: deltaOrder > 0 ? DeltaOptions(order: deltaOrder, window: deltaWindow) : nil)
         if maskEmptyBands { pipeline.emptyBands = EmptyBandMasking() }
+        pipeline.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
         return pipeline
     }
 

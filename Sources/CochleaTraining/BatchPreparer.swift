@@ -4,9 +4,10 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// reverberation, noise, a band-limited channel, clipping or a warped filterbank this epoch, features
-/// recomputed from the audio resampled, reverberated, mixed with background noise, band-limited and
-/// clipped (in that order, as a voice reaches a microphone and the microphone a file); then
+/// reverberation, noise, a band-limited channel, clipping, trimming or a warped filterbank this epoch,
+/// features recomputed from the audio resampled, reverberated, mixed with background noise,
+/// band-limited, clipped (in that order, as a voice reaches a microphone and the microphone a file),
+/// then trimmed and padded with zeros (as the file is edited); then
 /// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
 /// so a resumed run repeats it exactly.
 final class BatchPreparer {
@@ -85,9 +86,12 @@ final class BatchPreparer {
         var room: ReverberationOptions?
         var channel: BandLimitOptions?
         var clipping: ClippingOptions?
+        var trimming: TrimmingOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
-        var changesAudio: Bool { speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil }
+        var changesAudio: Bool {
+            speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
+        }
     }
 
     /// Draws what happens to one utterance, in a fixed order.
@@ -102,11 +106,12 @@ final class BatchPreparer {
         p.room = options.reverberation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.channel = options.bandLimit.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.clipping = options.clipping.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.trimming = options.trimming.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
-    /// Utterance `i`'s audio resampled, reverberated, mixed with noise, band-limited and clipped, as
-    /// `p` says.
+    /// Utterance `i`'s audio resampled, reverberated, mixed with noise, band-limited, clipped, then
+    /// trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
@@ -118,6 +123,7 @@ final class BatchPreparer {
             samples = channel.bandLimit(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
         }
         if let clipping = p.clipping { samples = clipping.clip(samples, random: &random) }
+        if let trimming = p.trimming { samples = trimming.trim(samples, sampleRate: rate, random: &random) }
         return samples
     }
 }

@@ -37,6 +37,11 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--band-limit", "0.3", "--band-limit-cutoff", "3000:9000"], "below half the sample rate (8000 Hz)"),
             (["--clipping", "0.2", "--clipping-overdrive=-3:6"], "clipping overdrive must lie in 0...30 dB"),
             (["--features", "mfcc39", "--mask-empty-bands"], "empty-band masking needs log filterbank features"),
+            (["--trim", "0.3", "--trim-threshold", "50:20"], "--trim-threshold takes LOW:HIGH in dB"),
+            (["--trim", "0.3", "--trim-padding", "0:20"], "trimming padding must lie in -10...10 seconds"),
+            (["--features", "mfcc39", "--dynamic-range", "50"], "a dynamic-range floor needs log filterbank features"),
+            (["--dynamic-range", "3"], "the dynamic range must be 10 to 200 dB"),
+            (["--low-freq", "9000"], "need 0 ≤ low frequency (9000.0)"),
             (["--hidden", "0"], "hidden size"),
         ] {
             let result = try CLI.run(["train", Self.corpus, "--out", Self.folder.file("x")] + arguments)

@@ -20,6 +20,7 @@ final class TrainerTests: XCTestCase {
         o.reverberation = ReverberationOptions(probability: 0.5)
         o.bandLimit = BandLimitOptions(probability: 0.5)
         o.clipping = ClippingOptions(probability: 0.5)
+        o.trimming = TrimmingOptions(probability: 0.5)
         return o
     }
 

@@ -68,6 +68,10 @@ struct TrainCommand: ParsableCommand {
     var features: FeaturePreset = .fbank40
     @Flag(help: ArgumentHelp(FeatureArguments.maskEmptyBandsHelp + " Stored in the model, so transcription does the same."))
     var maskEmptyBands = false
+    @Option(help: ArgumentHelp(FeatureArguments.dynamicRangeHelp + " Stored in the model, so transcription does the same."))
+    var dynamicRange: Double?
+    @Option(help: "Low edge of the mel filterbank in Hz (default: 20). Raising it (e.g. to 100) keeps the lowest bands from resolving single pitch harmonics.")
+    var lowFreq: Double?
     @Option(help: "Stack this many consecutive frames into one model input (with --stride: fewer, wider frames).")
     var stack = 1
     @Option(help: "Feed the model every STRIDE-th stacked frame: a stride of 3 runs the network 3× faster.")
@@ -104,6 +108,12 @@ struct TrainCommand: ParsableCommand {
     var clipping = 0.0
     @Option(help: "Lowest and highest clipping overdrive in dB over full scale, e.g. 0:9.")
     var clippingOverdrive = "0:9"
+    @Option(help: "Share of training utterances trimmed each epoch: leading and trailing audio quieter than --trim-threshold under the loudest 10 ms cut away and --trim-padding seconds of digital silence put in its place, as tightly edited datasets, noise suppression and zero-padding loaders leave recordings. 0: none.")
+    var trim = 0.0
+    @Option(help: "Lowest and highest trimming threshold in dB under the clip's loudest 10 ms, e.g. 20:50 (20 cuts into weak consonants, as careless editing does).")
+    var trimThreshold = "20:50"
+    @Option(help: "Lowest and highest seconds of zeros put before and after a trimmed clip, drawn separately for each end; a negative draw leaves that end bare. E.g. 0:0.3 (always some pause), or -0.3:0.3 (half the ends bare, as datasets cut to the first syllable are).")
+    var trimPadding = "-0.3:0.3"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -122,6 +132,8 @@ struct TrainCommand: ParsableCommand {
         var o = TrainingOptions()
         o.features = features.pipeline
         if maskEmptyBands { o.features.emptyBands = EmptyBandMasking() }
+        o.features.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
+        if let lowFreq { o.features.options.lowFrequency = lowFreq }
         if stack > 1 || stride > 1 { o.features.stacking = FrameStacking(count: stack, stride: stride) }
         o.layers = layers
         o.hiddenSize = hidden
@@ -157,6 +169,14 @@ struct TrainCommand: ParsableCommand {
             var clip = ClippingOptions(probability: clipping)
             clip.overdrive = overdrives
             o.clipping = clip
+        }
+        let trimThresholds = try Self.range(trimThreshold, option: "--trim-threshold", unit: " in dB", example: "20:50")
+        let trimPaddings = try Self.range(trimPadding, option: "--trim-padding", unit: " in seconds", example: "-0.3:0.3")
+        if trim != 0 {
+            var trimming = TrimmingOptions(probability: trim)
+            trimming.threshold = trimThresholds
+            trimming.padding = trimPaddings
+            o.trimming = trimming
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

@@ -10,6 +10,9 @@
 #   telephone     300–3,400 Hz band-pass, stored at 8 kHz (a phone call)
 #   8khz          stored at 8 kHz (sox's rate: about 3.8 kHz of band)
 #   clipped       peaks driven 6 dB past full scale and cut there
+#   trimmed       leading and trailing audio under 0.5% of full scale (-46 dBFS) cut away, 0.25 s of
+#                 digital silence put before and after (a tightly edited, zero-padded dataset)
+#   trimmed-bare  cut the same way and left without pauses: the speech starts at the first sample
 #   all           each of them in turn (the dry figure once)
 # Needs the corpus (scripts/make_corpus.sh) and sox; copies go to datasets/generated/CONDITION and are
 # remade only when the corpus changes. Every run makes the same copies (seeded draws, sox -R).
@@ -17,10 +20,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/default}"
 condition="${2:-all}"
-conditions=(mild-rooms strong-rooms telephone 8khz clipped)
+conditions=(mild-rooms strong-rooms telephone 8khz clipped trimmed trimmed-bare)
 case "$condition" in
   all) ;;
-  mild-rooms|strong-rooms|telephone|8khz|clipped) conditions=("$condition") ;;
+  mild-rooms|strong-rooms|telephone|8khz|clipped|trimmed|trimmed-bare) conditions=("$condition") ;;
   *) echo "robustness_test.sh: the condition is one of ${conditions[*]} or all, not '$condition'" >&2; exit 64 ;;
 esac
 corpus=datasets/generated/full
@@ -49,6 +52,8 @@ make_copy() {
       telephone) effects="sinc 300-3400 rate 8k" ;;
       8khz) effects="rate 8k" ;;
       clipped) effects="gain -n 6" ;;
+      trimmed) effects="silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse pad 0.25 0.25" ;;
+      trimmed-bare) effects="silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse" ;;
     esac
     # -R: sox seeds its dither too; -V1: failures only, not clipping warnings.
     # shellcheck disable=SC2086  # the effects are words

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A model on real people: the Free Spoken Digit Dataset (FSDD; github.com/Jakobovski/free-spoken-digit-dataset,
+# CC BY-SA 4.0; 3,000 recordings of the digits by 6 speakers, 8 kHz, cut close around each word). The
+# project does not ship it and nothing here downloads it: clone it yourself, then
+#   scripts/fsdd_test.sh PATH/TO/free-spoken-digit-dataset [MODEL]     # MODEL: models/default
+# Writes a manifest for its recordings folder and evaluates the model on them twice: as they are, and
+# with 0.3 s of digital silence before and after each (sox), as a zero-padding loader would give them.
+# Each figure is followed by each speaker's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fsdd="${1:?usage: scripts/fsdd_test.sh PATH/TO/free-spoken-digit-dataset [MODEL]}"
+model="${2:-models/default}"
+[ -d "$fsdd/recordings" ] || { echo "fsdd_test.sh: no recordings folder in '$fsdd' (a clone of FSDD)" >&2; exit 1; }
+[ -f "$model/config.json" ] || { echo "fsdd_test.sh: no model in '$model' (a folder with config.json)" >&2; exit 1; }
+command -v sox > /dev/null || { echo "fsdd_test.sh: needs sox (apt-get install sox)" >&2; exit 1; }
+work="${TMPDIR:-/tmp}/cochlea-fsdd-$$"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/padded"
+digits=(zero one two three four five six seven eight nine)
+fsdd="$(cd "$fsdd" && pwd)"
+speakers=()
+for file in "$fsdd"/recordings/*.wav; do
+  name="$(basename "$file" .wav)"            # DIGIT_SPEAKER_INDEX
+  digit="${name%%_*}" rest="${name#*_}"
+  speaker="${rest%_*}"
+  if [ ! -f "$work/as-is-$speaker.tsv" ]; then
+    speakers+=("$speaker")
+    printf 'path\ttranscript\n' > "$work/as-is-$speaker.tsv"
+    printf 'path\ttranscript\n' > "$work/padded-$speaker.tsv"
+  fi
+  printf '%s\t%s\n' "$file" "${digits[$digit]}" >> "$work/as-is-$speaker.tsv"
+  sox -V1 "$file" "$work/padded/$name.wav" pad 0.3 0.3
+  printf 'padded/%s.wav\t%s\n' "$name" "${digits[$digit]}" >> "$work/padded-$speaker.tsv"
+done
+for variant in as-is padded; do
+  (head -n 1 "$work/$variant-${speakers[0]}.tsv"; for s in "${speakers[@]}"; do tail -n +2 "$work/$variant-$s.tsv"; done) > "$work/$variant.tsv"
+  echo "== $model on FSDD, $variant" >&2
+  .build/release/cochlea evaluate "$work/$variant.tsv" --model "$model" --quiet
+  for s in "${speakers[@]}"; do
+    printf '%-10s ' "$s"
+    .build/release/cochlea evaluate "$work/$variant-$s.tsv" --model "$model" --quiet | grep '^%WER'
+  done
+done

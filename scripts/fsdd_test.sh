@@ -17,7 +17,8 @@ work="${TMPDIR:-/tmp}/cochlea-fsdd-$$"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/padded"
 digits=(zero one two three four five six seven eight nine)
-fsdd="$(cd "$fsdd" && pwd)"
+# Manifest paths stay inside the manifest's folder: the recordings are reached through a link.
+ln -s "$(cd "$fsdd" && pwd)/recordings" "$work/recordings"
 speakers=()
 for file in "$fsdd"/recordings/*.wav; do
   name="$(basename "$file" .wav)"            # DIGIT_SPEAKER_INDEX
@@ -28,7 +29,7 @@ for file in "$fsdd"/recordings/*.wav; do
     printf 'path\ttranscript\n' > "$work/as-is-$speaker.tsv"
     printf 'path\ttranscript\n' > "$work/padded-$speaker.tsv"
   fi
-  printf '%s\t%s\n' "$file" "${digits[$digit]}" >> "$work/as-is-$speaker.tsv"
+  printf 'recordings/%s.wav\t%s\n' "$name" "${digits[$digit]}" >> "$work/as-is-$speaker.tsv"
   sox -V1 "$file" "$work/padded/$name.wav" pad 0.3 0.3
   printf 'padded/%s.wav\t%s\n' "$name" "${digits[$digit]}" >> "$work/padded-$speaker.tsv"
 done

@@ -3,7 +3,7 @@
 ///
 /// Recorders disagree most where there is no speech: a synthesiser's clip or a room recording keeps
 /// a noise floor 40–70 dB under the speech, while a clip padded with zeros, a recorder's noise
-/// suppression or a tightly trimmed recording leaves pauses holding only the dither, 90 dB down.
+/// suppression or a tightly trimmed recording leaves pauses holding only the dither, 75–90 dB down.
 /// Per-utterance normalisation then spends most of a band's variance on that gap and squeezes the
 /// speech into a sliver of the range; a model that only ever heard noise floors reads it as other
 /// words. Raising every value to at least (band maximum − `decibels`) makes deep pauses look like

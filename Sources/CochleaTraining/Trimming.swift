@@ -3,9 +3,10 @@ import Foundation
 
 /// A clip cut close around its speech and padded with digital silence, as a dataset's editor, a
 /// recorder's noise suppression or a zero-padding loader leaves it. Synthesised and room recordings
-/// keep a noise floor around the speech; these keep nothing, or nothing at all before the first
-/// syllable. A default model trained without it read the corpus's own test words at 4.3% WER at
-/// 8 kHz and at 60% once their pauses were cut 60 dB under the peak and replaced by 0.3 s of zeros.
+/// keep a noise floor around the speech; these keep digital silence, or nothing at all before the
+/// first syllable. A default model trained without it read the corpus's test voices at 4.9% WER, at
+/// 32% once cut at −46 dBFS and padded with 0.25 s of zeros, and at 17% cut and left bare; trained
+/// with it on 30% of the clips (and a 50 dB `DynamicRangeFloor`), at 4.9%, 8.8% and 8.8%.
 public struct TrimmingOptions: Codable, Equatable, Sendable {
     /// Share of training utterances trimmed and padded each epoch.
     public var probability = 0.3

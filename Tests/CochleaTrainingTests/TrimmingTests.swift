@@ -20,7 +20,7 @@ final class TrimmingTests: XCTestCase {
         XCTAssertEqual(out.count, 1000 + 4800 + 500)
         XCTAssertTrue(out[..<1000].allSatisfy { $0 == 0 } && out[5800...].allSatisfy { $0 == 0 })
         XCTAssertEqual(Array(out[1000..<5800]), Array(clip[3200..<8000]))
-        // A threshold under the floor (it lies about 51 dB under the tone's windows) cuts nothing.
+        // A threshold under the floor (about 57 dB under the tone's windows) cuts nothing.
         XCTAssertEqual(TrimmingOptions.trim(clip, window: 160, threshold: 70, lead: 0, trail: 0), clip)
         XCTAssertEqual(TrimmingOptions.trim(clip, window: 160, threshold: 70, lead: 2, trail: 1), [0, 0] + clip + [0])
     }

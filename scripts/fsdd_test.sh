@@ -20,6 +20,7 @@ digits=(zero one two three four five six seven eight nine)
 # Manifest paths stay inside the manifest's folder: the recordings are reached through a link.
 ln -s "$(cd "$fsdd" && pwd)/recordings" "$work/recordings"
 speakers=()
+printf 'path\ttranscript\n' | tee "$work/as-is.tsv" > "$work/padded.tsv"
 for file in "$fsdd"/recordings/*.wav; do
   name="$(basename "$file" .wav)"            # DIGIT_SPEAKER_INDEX
   digit="${name%%_*}" rest="${name#*_}"
@@ -29,12 +30,11 @@ for file in "$fsdd"/recordings/*.wav; do
     printf 'path\ttranscript\n' > "$work/as-is-$speaker.tsv"
     printf 'path\ttranscript\n' > "$work/padded-$speaker.tsv"
   fi
-  printf 'recordings/%s.wav\t%s\n' "$name" "${digits[$digit]}" >> "$work/as-is-$speaker.tsv"
+  printf 'recordings/%s.wav\t%s\n' "$name" "${digits[$digit]}" | tee -a "$work/as-is.tsv" >> "$work/as-is-$speaker.tsv"
   sox -V1 "$file" "$work/padded/$name.wav" pad 0.3 0.3
-  printf 'padded/%s.wav\t%s\n' "$name" "${digits[$digit]}" >> "$work/padded-$speaker.tsv"
+  printf 'padded/%s.wav\t%s\n' "$name" "${digits[$digit]}" | tee -a "$work/padded.tsv" >> "$work/padded-$speaker.tsv"
 done
 for variant in as-is padded; do
-  (head -n 1 "$work/$variant-${speakers[0]}.tsv"; for s in "${speakers[@]}"; do tail -n +2 "$work/$variant-$s.tsv"; done) > "$work/$variant.tsv"
   echo "== $model on FSDD, $variant" >&2
   .build/release/cochlea evaluate "$work/$variant.tsv" --model "$model" --quiet
   for s in "${speakers[@]}"; do

@@ -4,7 +4,10 @@
 # Sourced by scripts/cochlea.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev libopenmpi-dev openmpi-bin)
-synthesisers=(espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox)
+synthesisers=(espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox
+  # the accented voices (Czech, Italian, Finnish, Catalan) that train on respelled English words
+  festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph festvox-itapc16k festvox-italp16k
+  festvox-suopuhe-mv festvox-suopuhe-lj festvox-ca-ona-hts)
 # Generating a corpus needs the synthesisers; tests also compare our trn files against NIST
 # sclite and generate a tiny synthetic corpus.
 [ "${COCHLEA_SETUP_CORPUS:-0}" = 1 ] && packages+=("${synthesisers[@]}")

@@ -43,7 +43,8 @@ public struct CorpusGenerator {
         let scratch = NSTemporaryDirectory() + "cochlea-corpus-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch + "/festival", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try Synthesiser.checkInstalled(engines: Set(items.compactMap(\.engine)), scratch: scratch)
+        try Synthesiser.checkInstalled(engines: Set(items.compactMap(\.engine)),
+                                       festivalVoices: Set(items.filter { $0.engine == .festival }.map(\.voice)), scratch: scratch)
         for folder in Set(items.map { ($0.path as NSString).deletingLastPathComponent }) {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }

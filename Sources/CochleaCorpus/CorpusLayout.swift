@@ -45,11 +45,12 @@ public enum CorpusLayout {
         let splits = plan.speakerSplits
         var clips = [String: Int]()
         for item in plan.items where !item.speaker.isEmpty { clips[item.speaker, default: 0] += 1 }
-        var text = "speaker\tsplit\tgender\trecorded\trenderers\tclips\n"
+        var text = "speaker\tsplit\tgender\trecorded\trenderers\tclips\taccent\n"
         for speaker in speakers {
             guard let split = splits[speaker.id] else { continue }
             text += [speaker.id, split.rawValue, speaker.gender.rawValue, speaker.recorded ? "yes" : "no",
-                     speaker.renderers.map(\.id).joined(separator: ","), "\(clips[speaker.id]!)"].joined(separator: "\t") + "\n"
+                     speaker.renderers.map(\.id).joined(separator: ","), "\(clips[speaker.id]!)",
+                     speaker.accent?.rawValue ?? "english"].joined(separator: "\t") + "\n"
         }
         return text
     }

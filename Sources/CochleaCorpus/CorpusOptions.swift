@@ -1,5 +1,5 @@
 /// Everything a corpus is a function of, besides the installed synthesisers. The defaults make the
-/// full corpus (16,804 files); all ranges follow DATA.md's augmentation notes.
+/// full corpus (19,054 files); all ranges follow DATA.md's augmentation notes.
 public struct CorpusOptions: Equatable, Sendable {
     /// Speech Commands' 20 core words.
     public static let coreWords = [
@@ -19,6 +19,12 @@ public struct CorpusOptions: Equatable, Sendable {
     public var trainSentences = 5_000
     /// Multi-word utterances in each of validation and test.
     public var heldOutSentences = 300
+    /// Single-word training clips per word from the accented voices (`VoiceCatalogue.accentedSpeakers`),
+    /// for each word every accent can say; planned after everything else, from their own random
+    /// stream, so that the rest of the plan is the same with or without them.
+    public var accentedClipsPerWord = 75
+    /// Multi-word training utterances from the accented voices.
+    public var accentedSentences = 750
     /// Length of each `_background_noise_` recording (white, pink, brown, babble); 0 for none.
     public var noiseSeconds = 45.0
     /// Synthesisers to use; leaving one out drops its voices from the catalogue.
@@ -75,7 +81,8 @@ public struct CorpusOptions: Equatable, Sendable {
             guard seen.insert(word).inserted else { throw CorpusError.invalidWord(word, reason: "listed twice") }
         }
         for (name, value) in [("--train-clips-per-word", trainClipsPerWord), ("--held-out-clips-per-word", heldOutClipsPerWord),
-                              ("--train-sentences", trainSentences), ("--held-out-sentences", heldOutSentences)] where value < 0 {
+                              ("--train-sentences", trainSentences), ("--held-out-sentences", heldOutSentences),
+                              ("--accented-clips-per-word", accentedClipsPerWord), ("--accented-sentences", accentedSentences)] where value < 0 {
             throw CorpusError.invalidOption("\(name) must be 0 or more, got \(value)")
         }
         guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {

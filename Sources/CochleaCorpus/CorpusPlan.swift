@@ -8,13 +8,27 @@ public struct CorpusPlan: Equatable, Sendable {
 
     public init(items: [PlanItem]) { self.items = items }
 
-    /// Plans a corpus. Throws if a split that must hold clips has no speaker.
-    public init(options: CorpusOptions, speakers: [Speaker]) throws {
+    /// Plans a corpus. Throws if a split that must hold clips has no speaker. `accented` speakers
+    /// (`VoiceCatalogue.accentedSpeakers`) only train, and say only the words every accent can say;
+    /// their clips come last, drawn from a random stream of their own.
+    public init(options: CorpusOptions, speakers: [Speaker], accented: [Speaker] = []) throws {
         try options.validate()
         let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare,
                                recordedValidation: options.recordedValidation)
         var planner = Planner(options: options, speakers: speakers, split: split)
         items = try planner.makeItems()
+        var sayable = options
+        sayable.words = options.words.filter(Accent.everyAccentSays)
+        guard !accented.isEmpty, !sayable.words.isEmpty, options.accentedClipsPerWord + options.accentedSentences > 0 else { return }
+        sayable.seed = options.seed ^ 0xACCE_57ED_0000_0001
+        sayable.trainClipsPerWord = options.accentedClipsPerWord
+        sayable.trainSentences = options.accentedSentences
+        sayable.heldOutClipsPerWord = 0
+        sayable.heldOutSentences = 0
+        sayable.noiseSeconds = 0
+        let allTrain = VoiceSplit(assignment: Dictionary(uniqueKeysWithValues: accented.map { ($0.id, Split.train) }))
+        var accentedPlanner = Planner(options: sayable, speakers: accented, split: allTrain)
+        items += try accentedPlanner.makeItems()
     }
 
     /// The split each speaker's clips are in (derived from the items).

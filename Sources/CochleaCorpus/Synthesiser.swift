@@ -4,8 +4,9 @@ import Foundation
 /// then sox perturbs speed, tempo and pitch and resamples to 16 kHz float samples.
 enum Synthesiser {
     /// Throws `missingTool` / `missingFestivalVoice` naming the Debian package for the first thing
-    /// the given engines need that is not installed. Festival is asked which voices it has (one start-up).
-    static func checkInstalled(engines: Set<Engine>, scratch: String) throws {
+    /// the given engines and the catalogue's festival voices among `festivalVoices` need that is not
+    /// installed. Festival is asked which voices it has (one start-up).
+    static func checkInstalled(engines: Set<Engine>, festivalVoices: Set<String>, scratch: String) throws {
         for engine in engines.sorted() where !Subprocess.isOnPath(engine.executable) {
             throw CorpusError.missingTool(executable: engine.executable, package: engine.package)
         }
@@ -16,7 +17,9 @@ enum Synthesiser {
         try Subprocess.run("festival", ["--batch", script], stdout: listing, stderr: scratch + "/voices.err")
         let known = String(decoding: FileManager.default.contents(atPath: listing) ?? Data(), as: UTF8.self)
             .split(whereSeparator: { " ()\n".contains($0) }).map(String.init)
-        for (voice, package) in VoiceCatalogue.festivalPackages.sorted(by: { $0.key < $1.key }) where !known.contains(voice) {
+        // A voice outside the catalogue has no package to name: its clips fail one by one instead.
+        for voice in festivalVoices.sorted() where !known.contains(voice) {
+            guard let package = VoiceCatalogue.festivalPackages[voice] else { continue }
             throw CorpusError.missingFestivalVoice(voice: voice, package: package)
         }
     }
@@ -53,9 +56,15 @@ enum Synthesiser {
             } else {
                 script += "(Parameter.set 'Duration_Stretch \(item.stretch))\n"
             }
-            script += "(utt.save.wave (SynthText \"\(item.transcript)\") \"\(wav)\" 'riff)\n"
+            script += "(utt.save.wave (SynthText \"\(spokenText(item))\") \"\(wav)\" 'riff)\n"
         }
         return script
+    }
+
+    /// What the synthesiser is given to say: the transcript, respelled for an accented voice.
+    static func spokenText(_ item: PlanItem) -> String {
+        guard item.engine == .festival, let accent = Accent.of(festivalVoice: item.voice) else { return item.transcript }
+        return accent.respell(item.transcript) ?? item.transcript
     }
 
     static func runFestival(_ jobs: [(PlanItem, String)], scratch: String, name: String, log: String) throws {

@@ -108,11 +108,21 @@ final class GenerationTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("word \"Go\": use lowercase letters"), bad.stderr)
 
-        let planOnly = try CLI.run(["corpus", "--out", folder.path + "/p", "--plan-only", "--train-clips-per-word", "2"])
+        let planOnly = try CLI.run(["corpus", "--out", folder.path + "/p", "--plan-only", "--train-clips-per-word", "2",
+                                    "--accented-clips-per-word", "3", "--accented-sentences", "5"])
         XCTAssertEqual(planOnly.status, 0, planOnly.stderr)
         let plan = try PlanFile.read(folder.path + "/p/plan.tsv")
-        XCTAssertEqual(plan.items.filter { $0.part == .word && $0.split == .train }.count, 40)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path + "/p/voices.tsv"))
+        XCTAssertEqual(plan.items.filter { $0.part == .word && $0.split == .train }.count, 40 + 60)
+        XCTAssertEqual(plan.items.filter { $0.speaker.hasPrefix("cs-") || $0.speaker.hasPrefix("it-") || $0.speaker.hasPrefix("fi-")
+                                            || $0.speaker.hasPrefix("ca-") }.count, 60 + 5)
+        let voices = try String(contentsOfFile: folder.path + "/p/voices.tsv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(voices.first, "speaker\tsplit\tgender\trecorded\trenderers\tclips\taccent")
+        XCTAssertTrue(voices.contains { $0.hasPrefix("cs-krb\ttrain\tmale\tyes\tfestival-czech-krb\t") && $0.hasSuffix("\tczech") }, "\(voices)")
+        XCTAssertTrue(voices.contains { $0.hasPrefix("rms\t") && $0.hasSuffix("\tenglish") }, "\(voices)")
+
+        let negative = try CLI.run(["corpus", "--out", folder.path + "/q", "--plan-only", "--accented-clips-per-word=-2"])
+        XCTAssertNotEqual(negative.status, 0)
+        XCTAssertTrue(negative.stderr.contains("--accented-clips-per-word must be 0 or more, got -2"), negative.stderr)
     }
 }
 

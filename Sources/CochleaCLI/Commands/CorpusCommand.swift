@@ -12,7 +12,8 @@ struct CorpusCommand: ParsableCommand {
         Writes, under --out: words/ (a Speech Commands root: one folder per word of 1 s clips, \
         _background_noise_/, validation_list.txt, testing_list.txt), sentences/ (multi-word utterances \
         with train.tsv, validation.tsv and test.tsv manifests), plan.tsv (every clip's parameters) and \
-        voices.tsv (which speaker is in which split). Validation and test speakers never occur in training. \
+        voices.tsv (which speaker is in which split). Validation and test speakers never occur in training; \
+        the accented voices (festival's Czech, Italian, Finnish and Catalan ones) only train. \
         The same seed and options give byte-identical audio.
 
         Needs: \(VoiceCatalogue.installCommand)
@@ -43,6 +44,16 @@ struct CorpusCommand: ParsableCommand {
 
     @Option(help: "Multi-word utterances in each of validation and test.")
     var heldOutSentences = CorpusOptions().heldOutSentences
+
+    @Option(help: """
+        Single-word training clips per word spoken by festival's Czech, Italian, Finnish and Catalan \
+        voices, each word respelled in their language: accented English from nine more real people. \
+        Only for words every accent can say (the 20 core words); 0 for none.
+        """)
+    var accentedClipsPerWord = CorpusOptions().accentedClipsPerWord
+
+    @Option(help: "Multi-word training utterances spoken by the accented voices.")
+    var accentedSentences = CorpusOptions().accentedSentences
 
     @Option(help: "Seconds of each _background_noise_ recording (white, pink, brown, babble); 0 for none.")
     var noiseSeconds = CorpusOptions().noiseSeconds
@@ -77,6 +88,8 @@ struct CorpusCommand: ParsableCommand {
         o.trainSentences = trainSentences
         o.heldOutSentences = heldOutSentences
         o.noiseSeconds = noiseSeconds
+        o.accentedClipsPerWord = accentedClipsPerWord
+        o.accentedSentences = accentedSentences
         o.recordedValidation = recordedValidation
         var chosen = Set<Engine>()
         for name in engines.split(separator: ",") {
@@ -98,10 +111,11 @@ struct CorpusCommand: ParsableCommand {
     func run() throws {
         let options = try options()
         let speakers = VoiceCatalogue.speakers(engines: options.engines)
-        let plan = try CorpusPlan(options: options, speakers: speakers)
+        let accented = VoiceCatalogue.accentedSpeakers(engines: options.engines)
+        let plan = try CorpusPlan(options: options, speakers: speakers, accented: accented)
         try CorpusLayout.prepareOutput(out, overwrite: overwrite)
         try PlanFile.write(plan, to: out + "/plan.tsv")
-        try AtomicFile.write(CorpusLayout.voicesTable(speakers, plan: plan), to: out + "/voices.tsv")
+        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented, plan: plan), to: out + "/voices.tsv")
         let splits = plan.speakerSplits
         let counts = Split.allCases.map { split in "\(splits.values.filter { $0 == split }.count) \(split.rawValue)" }
         Console.note("corpus: \(plan.items.count) plan lines; speakers \(counts.joined(separator: " / ")) (voices.tsv); plan in \(out)/plan.tsv")

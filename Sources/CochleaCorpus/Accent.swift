@@ -1,0 +1,52 @@
+/// A language whose festival voices can say the core words with an accent, given each word spelled
+/// as a speaker of that language would write what they hear. Debian's English voices come from five
+/// people; its Czech, Italian, Finnish and Catalan voices add nine more (four of them women, one a
+/// child), and accented English is what many of the people a model will hear speak.
+public enum Accent: String, CaseIterable, Sendable {
+    case czech, italian, finnish, catalan
+
+    /// How a speaker of the language would spell each core word, in its own orthography (ASCII: the
+    /// voices read their native 8-bit encodings, and these spellings need no accented letter).
+    var spellings: [String: String] {
+        switch self {
+        case .czech:
+            // j = [j], ou and aj are diphthongs as in English "go" and "right".
+            return Self.table("jes nou ap daun left rajt on of stop gou zirou van tu tri for fajv siks sevn ejt najn")
+        case .italian:
+            // No k or y in Italian: "sics" for six, "ies" for yes; z is voiced in "ziro".
+            return Self.table("ies nou ap daun left rait on of stop gou ziro uan tu tri for faiv sics seven eit nain")
+        case .finnish:
+            // Doubled letters are long sounds; no z in Finnish, so zero starts with s.
+            return Self.table("jes nou ap daun left rait on of stop gou siirou van tuu trii foor faiv siks seven eit nain")
+        case .catalan:
+            // "nou" is a Catalan word ([nɔw]); j would be [ʒ], so yes is "ies".
+            return Self.table("ies nou ap daun left rait on of stop gou ziro uan tu tri for faiv sics seven eit nain")
+        }
+    }
+
+    /// The transcript respelled word by word; nil if a word has no spelling in this language.
+    public func respell(_ transcript: String) -> String? {
+        var words = [String]()
+        for word in transcript.split(separator: " ") {
+            guard let spelling = spellings[String(word)] else { return nil }
+            words.append(spelling)
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// Whether every accent can say `word`.
+    public static func everyAccentSays(_ word: String) -> Bool {
+        allCases.allSatisfy { $0.spellings[word] != nil }
+    }
+
+    /// The accent of a festival voice, if it is one of the accented voices.
+    public static func of(festivalVoice voice: String) -> Accent? {
+        VoiceCatalogue.accentedSpeakers.first { $0.renderers.contains { $0.engine == .festival && $0.voice == voice } }?.accent
+    }
+
+    private static func table(_ spellings: String) -> [String: String] {
+        let words = spellings.split(separator: " ").map(String.init)
+        precondition(words.count == CorpusOptions.coreWords.count, "one spelling per core word")
+        return Dictionary(uniqueKeysWithValues: zip(CorpusOptions.coreWords, words))
+    }
+}

@@ -5,8 +5,8 @@
 public enum Accent: String, CaseIterable, Sendable {
     case czech, italian, finnish, catalan
 
-    /// How a speaker of the language would spell each core word, in its own orthography (ASCII: the
-    /// voices read their native 8-bit encodings, and these spellings need no accented letter).
+    /// How a speaker of the language would spell each core word, in its own orthography, in ASCII
+    /// only (which every voice reads alike, whatever 8-bit encoding it expects for other letters).
     var spellings: [String: String] {
         switch self {
         case .czech:

@@ -26,9 +26,10 @@ public enum Accent: String, CaseIterable, Sendable {
 
     /// The transcript respelled word by word; nil if a word has no spelling in this language.
     public func respell(_ transcript: String) -> String? {
+        let table = spellings  // built on each access: once per transcript, not once per word
         var words = [String]()
         for word in transcript.split(separator: " ") {
-            guard let spelling = spellings[String(word)] else { return nil }
+            guard let spelling = table[String(word)] else { return nil }
             words.append(spelling)
         }
         return words.joined(separator: " ")

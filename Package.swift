@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "CochleaTrainingTests", dependencies: ["CochleaTraining", "CochleaAudio", "CochleaTestSupport"]),
         .testTarget(
             name: "CochleaRecognitionTests",
-            dependencies: ["CochleaRecognition", "CochleaModel", "CochleaFeatures", "CochleaNN", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
+            dependencies: ["CochleaRecognition", "CochleaDecoding", "CochleaModel", "CochleaFeatures", "CochleaNN", "CochleaAudio", "CochleaCore", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCTCTests", dependencies: ["CochleaCTC", "CochleaTestSupport"]),
         .testTarget(name: "CochleaMetricsTests", dependencies: ["CochleaMetrics", "CochleaTestSupport"]),
         .testTarget(name: "CochleaCLITests", dependencies: ["CochleaCore", "CochleaAudio", "CochleaFeatures", "CochleaNN", "CochleaModel", "CochleaTraining", "CochleaTestSupport"]),

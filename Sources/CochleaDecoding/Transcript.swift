@@ -6,6 +6,13 @@ public struct DecodedWord: Codable, Equatable, Sendable {
     public var end: Double
     /// In (0, 1]: the geometric mean of the posteriors of the word's characters at their frames.
     public var confidence: Double
+
+    public init(word: String, start: Double, end: Double, confidence: Double) {
+        self.word = word
+        self.start = start
+        self.end = end
+        self.confidence = confidence
+    }
 }
 
 /// The result of decoding one utterance.

@@ -33,6 +33,13 @@ public final class Recognizer {
     /// `windowContext` frames of context on each side (about 3 minutes and 6 s at a 30 ms stride).
     public var longFrames = 6_000
     public var windowContext = 200
+    /// Seconds of digital silence put before and after each recording before its features are
+    /// computed: recordings cut close around their words (tightly edited datasets such as FSDD)
+    /// are read far better with a short pause around them, while a recording that already has a
+    /// noisy pause reads worse with silence beyond it. Word times and durations stay the recording's.
+    public var edgePadding = 0.0 {
+        didSet { precondition(edgePadding >= 0, "edge padding is a duration") }
+    }
     /// One network per thread: batches of different files run side by side, each single-threaded,
     /// which keeps both cores busier than splitting one small batch's two directions.
     let networks: [AcousticNetwork<Float>]
@@ -68,9 +75,13 @@ public final class Recognizer {
 
     /// Recognises samples already in memory (at the model's sample rate).
     public func recognize(samples: [Float], name: String = "<memory>") -> Recognition {
-        let features = extractors[0].features(of: samples)
+        let silence = [Float](repeating: 0, count: paddingSamples)
+        let features = extractors[0].features(of: paddingSamples == 0 ? samples : silence + samples + silence)
         return run([(name, .success(features), Double(samples.count) / Double(model.config.features.options.sampleRate))])[0]
     }
+
+    /// `edgePadding` in samples at the model's rate.
+    private var paddingSamples: Int { Int((edgePadding * Double(model.config.features.options.sampleRate)).rounded()) }
 
     private func recognizeChunk(_ paths: [String]) -> [Recognition] {
         var prepared = [(String, Result<FeatureMatrix, Error>, Double)](repeating: ("", .failure(CancellationError()), 0), count: paths.count)
@@ -79,7 +90,7 @@ public final class Recognizer {
             Parallel.forEach(count: paths.count, threads: threads, makeWorker: { self.extractors[$0] }) { extractor, i in
                 do {
                     let stream = try AudioStream(path: paths[i], sampleRate: rate)
-                    let features = try extractor.features(stream: stream)
+                    let features = try extractor.features(stream: stream, padding: paddingSamples)
                     out[i] = (paths[i], .success(features), Double(stream.samplesDelivered) / Double(rate))
                 } catch {
                     out[i] = (paths[i], .failure(error), 0)
@@ -128,7 +139,8 @@ public final class Recognizer {
         for member in long {
             let logProbs = windowedLogProbabilities(member.features)
             logProbs.withUnsafeBufferPointer { lp in
-                results[member.index].result = .success(decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)))
+                results[member.index].result = .success(unpadded(decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)),
+                                                                 duration: results[member.index].duration))
             }
             if keepLogProbs { results[member.index].logProbs = logProbs }
         }
@@ -145,11 +157,25 @@ public final class Recognizer {
                 logProbs.withUnsafeBufferPointer { lp in
                     results[member.index].result = .success(member.features.frames == 0
                         ? Transcript(text: "", words: [], confidence: 0, score: 0)
-                        : decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)))
+                        : unpadded(decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)),
+                                   duration: results[member.index].duration))
                 }
                 if keepLogProbs { results[member.index].logProbs = logProbs }
             }
         }
         return results
+    }
+
+    /// `transcript` with its word times moved from the padded audio's clock to the recording's
+    /// (a word heard partly in the padding starts at 0 or ends at `duration`).
+    func unpadded(_ transcript: Transcript, duration: Double) -> Transcript {
+        guard edgePadding > 0 else { return transcript }
+        var moved = transcript
+        let shift = Double(paddingSamples) / Double(model.config.features.options.sampleRate)
+        for i in moved.words.indices {
+            moved.words[i].start = min(max(moved.words[i].start - shift, 0), duration)
+            moved.words[i].end = min(max(moved.words[i].end - shift, 0), duration)
+        }
+        return moved
     }
 }

@@ -143,6 +143,7 @@ final class DecodingCommandTests: XCTestCase {
             (["--hotword", "zoo:2"], 64, "--hotword: \"zoo\" has characters that the model's tokens cannot spell: 'z'"),
             (["--keywords", "go", "--lexicon", "x.txt"], 64, "give --keywords or --lexicon, not both"),
             (["--unknown-threshold", "1.5"], 64, "--unknown-threshold must be in 0…1"),
+            (["--pad=-0.1"], 64, "--pad must be between 0 and 10 seconds, got -0.1"),
             (["--lm", arpa], 1, "broken.arpa:6: \"-x\" is not a number"),
             (["--lexicon", Self.folder.file("none.txt")], 64, "--lexicon: \(Self.folder.file("none.txt")): cannot read the lexicon file"),
         ] {
@@ -156,14 +157,16 @@ final class DecodingCommandTests: XCTestCase {
         for (arguments, line) in [(["--decoder", "greedy"], "decoding: greedy"),
                                   ([], "decoding: beam 16, beam-threshold 50.0, nbest 1, the model's 3 words"),
                                   (["--beam", "8", "--open-vocabulary"], "decoding: beam 8, beam-threshold 50.0, nbest 1"),
-                                  (["--keywords", "go,no,up"], "decoding: beam 16, beam-threshold 50.0, nbest 1, keywords go,no,up")] {
+                                  (["--keywords", "go,no,up"], "decoding: beam 16, beam-threshold 50.0, nbest 1, keywords go,no,up"),
+                                  (["--decoder", "greedy", "--pad", "0.1"], "decoding: greedy, pad 0.1 s")] {
             let report = Self.folder.file("report\(arguments.joined()).json")
             let result = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--split", "all", "--report", report] + arguments)
             XCTAssertEqual(result.status, 0, result.stderr)
             XCTAssertTrue(result.stdout.hasPrefix("%WER "), result.stdout)
             XCTAssertTrue(result.stdout.contains(line), "wanted \(line) in \(result.stdout)")
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
-            XCTAssertNotNil(object["decoding"] as? [String: Any])
+            let decoding = try XCTUnwrap(object["decoding"] as? [String: Any])
+            XCTAssertEqual(decoding["pad"] as? Double, arguments.contains("--pad") ? 0.1 : nil)
         }
     }
 

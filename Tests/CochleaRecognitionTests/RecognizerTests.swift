@@ -1,4 +1,6 @@
+import CochleaAudio
 import CochleaCore
+import CochleaDecoding
 import CochleaFeatures
 import CochleaModel
 import CochleaNN
@@ -45,5 +47,47 @@ final class RecognizerTests: XCTestCase {
         // Both are over 150 frames; with 150 frames of context the windows see everything.
         XCTAssertEqual(windowed.map { $0.logProbs! }, plain.map { $0.logProbs! })
         XCTAssertEqual(try windowed.map { try $0.result.get().text }, try plain.map { try $0.result.get().text })
+    }
+
+    /// Edge padding is digital silence around the recording, the same whether the audio comes from
+    /// a file or from memory, and leaves the recording's duration and clock as they were.
+    func testEdgePaddingIsSilenceAroundTheRecording() throws {
+        let recognizer = try Recognizer(model: model(), threads: 1)
+        recognizer.keepLogProbs = true
+        let path = Fixtures.path("audio/speech.wav")
+        func recognize(_ paths: [String]) -> [Recognition] {
+            var out = [Recognition]()
+            recognizer.recognize(paths: paths) { out.append($0) }
+            return out
+        }
+        let plain = recognize([path])[0]
+        let samples = try AudioDecoder.decode(path: path, sampleRate: 16_000).samples
+        let silence = [Float](repeating: 0, count: 1_600)
+        let folder = TemporaryDirectory()
+        let paddedFile = folder.file("padded.wav")
+        try AudioWriter.write(silence + samples + silence, sampleRate: 16_000, encoding: .wavFloat, to: paddedFile)
+        let byFile = recognize([paddedFile])[0]
+
+        recognizer.edgePadding = 0.1
+        let padded = recognize([path])[0]
+        XCTAssertEqual(padded.frames, plain.frames + 20, "0.1 s at each end is 20 frames of 10 ms")
+        XCTAssertEqual(padded.duration, plain.duration, "the duration is the recording's")
+        XCTAssertEqual(padded.logProbs, byFile.logProbs, "the padding is digital silence")
+        XCTAssertEqual(recognizer.recognize(samples: samples).logProbs, byFile.logProbs, "audio in memory is padded as a file is")
+    }
+
+    /// Word times come back on the recording's clock, inside the recording.
+    func testPaddedWordTimesAreTheRecordings() throws {
+        let recognizer = try Recognizer(model: model(), threads: 1)
+        recognizer.edgePadding = 0.5
+        let transcript = Transcript(text: "a b c", words: [DecodedWord(word: "a", start: 0.2, end: 0.6, confidence: 1),
+                                                        DecodedWord(word: "b", start: 0.7, end: 1.1, confidence: 1),
+                                                        DecodedWord(word: "c", start: 1.2, end: 1.45, confidence: 1)], confidence: 1, score: 0)
+        let moved = recognizer.unpadded(transcript, duration: 0.8)
+        for (word, (start, end)) in zip(moved.words, [(0.0, 0.1), (0.2, 0.6), (0.7, 0.8)]) {
+            XCTAssertEqual(word.start, start, accuracy: 1e-12, word.word)
+            XCTAssertEqual(word.end, end, accuracy: 1e-12, word.word)
+        }
+        XCTAssertEqual(moved.text, "a b c")
     }
 }

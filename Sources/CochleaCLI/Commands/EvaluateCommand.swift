@@ -194,7 +194,8 @@ struct EvaluateCommand: ParsableCommand {
 
     /// "beam 16, keywords yes,no" from the decoding settings, in a fixed order.
     static func describe(_ settings: [String: Any]) -> String {
-        guard settings["method"] as? String == "beam" else { return "greedy" }
+        let padding = (settings["pad"] as? Double).map { ", pad \($0) s" } ?? ""
+        guard settings["method"] as? String == "beam" else { return "greedy" + padding }
         var parts = ["beam \(settings["beam"] ?? "")"]
         for key in ["top_k", "token_threshold", "beam_threshold", "nbest", "lexicon", "unknown_threshold", "lm", "lm_weight", "word_bonus"] {
             if let value = settings[key] { parts.append("\(key.replacingOccurrences(of: "_", with: "-")) \(value)") }
@@ -202,7 +203,7 @@ struct EvaluateCommand: ParsableCommand {
         if let keywords = settings["keywords"] as? [String] { parts.append("keywords " + keywords.joined(separator: ",")) }
         if let vocabulary = settings["vocabulary"] as? String { parts.append(vocabulary) }
         if let hot = settings["hotwords"] as? [[String: Any]] { parts.append("\(hot.count) hotwords") }
-        return parts.joined(separator: ", ")
+        return parts.joined(separator: ", ") + padding
     }
 
     /// sclite ids cannot hold whitespace or parentheses.

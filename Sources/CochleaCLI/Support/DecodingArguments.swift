@@ -39,6 +39,8 @@ struct DecodingArguments: ParsableArguments {
     var wordBonus: Float?
     @Option(name: .customLong("hotword"), help: "Favour WORD, optionally with a weight in nats: --hotword yes:2.5 (repeatable; default weight 3).")
     var hotwords: [String] = []
+    @Option(help: "Seconds of digital silence put before and after each recording before it is recognised, for clips cut close around their words (tightly edited datasets such as FSDD), e.g. 0.1. Clips with a pause around them need none, and a noisy pause then silence reads worse. Word times stay the recording's. (default: 0)")
+    var pad: Double?
     @Flag(help: "Do not keep to the model's own vocabulary (a keyword model lists the words it was trained on, and by default only those are output).")
     var openVocabulary = false
 
@@ -82,6 +84,7 @@ struct DecodingArguments: ParsableArguments {
 
     /// Checks that need no model: numbers in range, options that fit together.
     func validate() throws {
+        if let pad, !(0...10).contains(pad) { throw ValidationError("--pad must be between 0 and 10 seconds, got \(pad)") }
         if decoder == .greedy, !beamOptionsGiven.isEmpty {
             throw ValidationError("\(beamOptionsGiven.joined(separator: ", ")) need a beam search; drop --decoder greedy")
         }
@@ -100,6 +103,7 @@ struct DecodingArguments: ParsableArguments {
     /// if it lists one, asks).
     func makeRecognizer(for model: AcousticModel, threads: Int) throws -> Recognizer {
         let recognizer = try Recognizer(model: model, threads: threads)
+        recognizer.edgePadding = pad ?? 0
         recognizer.decoder = try makeDecoder(tokens: model.config.tokens, timing: recognizer.timing, vocabulary: model.config.vocabulary)
         return recognizer
     }
@@ -133,6 +137,12 @@ struct DecodingArguments: ParsableArguments {
 
     /// The settings, for JSON output and reports.
     func settings(decoder: TranscriptDecoder) -> [String: Any] {
+        var object = decoderSettings(decoder)
+        if let pad, pad > 0 { object["pad"] = pad }
+        return object
+    }
+
+    private func decoderSettings(_ decoder: TranscriptDecoder) -> [String: Any] {
         guard let beam = decoder as? BeamSearchDecoder else { return ["method": "greedy"] }
         let o = beam.options
         var object: [String: Any] = ["method": "beam", "beam": o.beamWidth, "beam_threshold": Double(o.beamThreshold), "nbest": o.nbest]

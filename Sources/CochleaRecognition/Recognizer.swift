@@ -12,7 +12,8 @@ public struct Recognition {
     public var result: Result<Transcript, Error>
     /// Seconds of audio (0 when it could not be read).
     public var duration: Double
-    /// Feature frames (0 for a clip shorter than one frame, which decodes to empty text).
+    /// Feature frames (0 for a clip shorter than one frame, which decodes to empty text), padding
+    /// included when the recognizer pads.
     public var frames = 0
     /// [T, C] log-probabilities, when asked for.
     public var logProbs: [Float]?

@@ -39,7 +39,7 @@ struct DecodingArguments: ParsableArguments {
     var wordBonus: Float?
     @Option(name: .customLong("hotword"), help: "Favour WORD, optionally with a weight in nats: --hotword yes:2.5 (repeatable; default weight 3).")
     var hotwords: [String] = []
-    @Option(help: "Seconds of digital silence put before and after each recording before it is recognised, for clips cut close around their words (tightly edited datasets such as FSDD), e.g. 0.1. Clips with a pause around them need none, and a noisy pause then silence reads worse. Word times stay the recording's. (default: 0)")
+    @Option(help: "Seconds of digital silence put before and after each recording before it is recognised, for clips cut close around their words (tightly edited datasets such as FSDD), e.g. 0.2. Clips with a pause around them need none, and a noisy pause then silence reads worse. Word times stay the recording's. (default: 0)")
     var pad: Double?
     @Flag(help: "Do not keep to the model's own vocabulary (a keyword model lists the words it was trained on, and by default only those are output).")
     var openVocabulary = false

@@ -3,8 +3,9 @@
 # CC BY-SA 4.0; 3,000 recordings of the digits by 6 speakers, 8 kHz, cut close around each word). The
 # project does not ship it and nothing here downloads it: clone it yourself, then
 #   scripts/fsdd_test.sh PATH/TO/free-spoken-digit-dataset [MODEL]     # MODEL: models/default
-# Writes a manifest for its recordings folder and evaluates the model on them twice: as they are, and
-# with 0.3 s of digital silence before and after each (sox), as a zero-padding loader would give them.
+# Writes a manifest for its recordings folder and evaluates the model on them three times: as they are,
+# with 0.3 s of digital silence before and after each (sox), as a zero-padding loader would give them,
+# and as they are with `--pad 0.2` (the same done by Cochlea at the model's rate, 0.2 s).
 # Each figure is followed by each speaker's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,11 +35,17 @@ for file in "$fsdd"/recordings/*.wav; do
   sox -V1 "$file" "$work/padded/$name.wav" pad 0.3 0.3
   printf 'padded/%s.wav\t%s\n' "$name" "${digits[$digit]}" | tee -a "$work/padded.tsv" >> "$work/padded-$speaker.tsv"
 done
-for variant in as-is padded; do
-  echo "== $model on FSDD, $variant" >&2
-  .build/release/cochlea evaluate "$work/$variant.tsv" --model "$model" --quiet
+# evaluate TITLE MANIFEST [OPTION...]: the whole set, then each speaker.
+evaluate() {
+  local title="$1" manifest="$2"
+  shift 2
+  echo "== $model on FSDD, $title" >&2
+  .build/release/cochlea evaluate "$work/$manifest.tsv" --model "$model" --quiet "$@"
   for s in "${speakers[@]}"; do
     printf '%-10s ' "$s"
-    .build/release/cochlea evaluate "$work/$variant-$s.tsv" --model "$model" --quiet | grep '^%WER'
+    .build/release/cochlea evaluate "$work/$manifest-$s.tsv" --model "$model" --quiet "$@" | grep '^%WER'
   done
-done
+}
+evaluate as-is as-is
+evaluate padded padded
+evaluate "as-is, with transcription's --pad 0.2" as-is --pad 0.2

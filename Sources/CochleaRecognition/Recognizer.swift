@@ -34,10 +34,11 @@ public final class Recognizer {
     /// `windowContext` frames of context on each side (about 3 minutes and 6 s at a 30 ms stride).
     public var longFrames = 6_000
     public var windowContext = 200
-    /// Seconds of digital silence put before and after each recording before its features are
-    /// computed: recordings cut close around their words (tightly edited datasets such as FSDD)
-    /// are read far better with a short pause around them, while a recording that already has a
-    /// noisy pause reads worse with silence beyond it. Word times and durations stay the recording's.
+    /// Seconds of digital silence put before and after each recording `recognize` reads, before its
+    /// features are computed: recordings cut close around their words (tightly edited datasets such
+    /// as FSDD) are read far better with a short pause around them, while a recording that already
+    /// has a noisy pause reads worse with silence beyond it. Word times and durations stay the
+    /// recording's. `streamLogProbabilities` (spotting in long recordings) does not pad.
     public var edgePadding = 0.0 {
         didSet { precondition(edgePadding >= 0, "edge padding is a duration") }
     }

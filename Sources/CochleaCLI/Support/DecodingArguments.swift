@@ -8,7 +8,8 @@ enum DecoderKind: String, ExpressibleByArgument, CaseIterable {
     case greedy, beam
 }
 
-/// How `transcribe` and `evaluate` turn log-probabilities into words. A keyword model (one whose
+/// How `transcribe` and `evaluate` turn log-probabilities into words (and how much silence, if
+/// any, they put around each recording before computing them). A keyword model (one whose
 /// config lists a vocabulary) is decoded by a beam search over its words unless --decoder greedy,
 /// --open-vocabulary, --keywords or --lexicon says otherwise; any other model greedily unless a
 /// beam-search option is given (or --decoder beam). Defaults are `BeamSearchOptions`'s.

@@ -2,22 +2,26 @@
 /// `apply-cmvn-sliding` do it. Statistics are accumulated in Double, as in Kaldi.
 public enum CMVN {
     /// Subtracts each column's mean over the utterance; with `normalizeVariance`, also divides by its
-    /// standard deviation (floored at 1e-10 variance, as Kaldi does).
-    public static func utterance(_ input: FeatureMatrix, normalizeVariance: Bool = false) -> FeatureMatrix {
+    /// standard deviation (floored at 1e-10 variance, as Kaldi does). With `counted`, the statistics
+    /// come from the frames it marks (all of them when it marks none) and apply to every frame.
+    public static func utterance(_ input: FeatureMatrix, normalizeVariance: Bool = false, counted: [Bool]? = nil) -> FeatureMatrix {
         var output = input
         let frames = input.frames, dims = input.dims
         guard frames > 0 else { return output }
+        precondition(counted == nil || counted!.count == frames, "one mark per frame")
+        let marked = counted.map { $0.contains(true) ? $0 : [Bool](repeating: true, count: frames) }
+        let count = Double(marked?.lazy.filter { $0 }.count ?? frames)
         for d in 0..<dims {
             var sum = 0.0, sumSquares = 0.0
-            for t in 0..<frames {
+            for t in 0..<frames where marked?[t] ?? true {
                 let v = Double(input.values[t * dims + d])
                 sum += v
                 sumSquares += v * v
             }
-            let mean = sum / Double(frames)
+            let mean = sum / count
             var scale = 1.0
             if normalizeVariance {
-                let variance = max(sumSquares / Double(frames) - mean * mean, 1e-10)
+                let variance = max(sumSquares / count - mean * mean, 1e-10)
                 scale = 1 / variance.squareRoot()
             }
             for t in 0..<frames {

@@ -55,6 +55,8 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
     public var emptyBands: EmptyBandMasking?
     /// nil: off (and absent from older configs, like `emptyBands`).
     public var dynamicRange: DynamicRangeFloor?
+    /// nil: statistics over every frame (and absent from older configs, like `emptyBands`).
+    public var speechStatistics: SpeechStatistics?
 
     public init(options: FeatureOptions = .kaldiMFCC, normalization: NormalizationMode = .none,
                 sliding: SlidingCMNOptions = SlidingCMNOptions(), deltas: DeltaOptions? = nil, stacking: FrameStacking? = nil) {
@@ -103,6 +105,14 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
                 throw FeatureOptionsError(message: "the dynamic range must be 10 to 200 dB, got \(dynamicRange.decibels)")
             }
         }
+        if let speechStatistics {
+            guard options.kind == .fbank, options.useLogFbank, normalization == .mean || normalization == .meanVariance else {
+                throw FeatureOptionsError(message: "normalisation statistics over speech need log filterbank features normalised per utterance (mean or mean-variance)")
+            }
+            guard (5...120).contains(speechStatistics.decibels) else {
+                throw FeatureOptionsError(message: "the speech range for normalisation statistics must be 5 to 120 dB, got \(speechStatistics.decibels)")
+            }
+        }
         if normalization == .sliding && (!(1...Self.maximumSlidingWindow).contains(sliding.window)
                                           || !(0...Self.maximumSlidingWindow).contains(sliding.minWindow)) {
             throw FeatureOptionsError(message: "sliding CMN window and minimum window must be 1 and 0 to \(Self.maximumSlidingWindow) frames, got \(sliding.window) and \(sliding.minWindow)")
@@ -136,8 +146,9 @@ public final class PipelineExtractor {
         pipeline.dynamicRange?.apply(to: &matrix, powerSpectrum: pipeline.options.usePower)
         switch pipeline.normalization {
         case .none: break
-        case .mean: matrix = CMVN.utterance(matrix)
-        case .meanVariance: matrix = CMVN.utterance(matrix, normalizeVariance: true)
+        case .mean, .meanVariance:
+            let counted = pipeline.speechStatistics?.loudFrames(of: matrix, ignoring: empty, powerSpectrum: pipeline.options.usePower)
+            matrix = CMVN.utterance(matrix, normalizeVariance: pipeline.normalization == .meanVariance, counted: counted)
         case .sliding: matrix = CMVN.sliding(matrix, options: pipeline.sliding)
         }
         EmptyBandMasking.clear(empty, in: &matrix)

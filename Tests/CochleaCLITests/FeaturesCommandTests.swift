@@ -61,6 +61,28 @@ final class FeaturesCommandTests: XCTestCase {
         }
     }
 
+    /// `--speech-statistics` reaches the written features: speech with and without 0.5 s of zeros
+    /// before it normalises alike with it, and not without it.
+    func testSpeechStatisticsMakeTheLeadingPauseIrrelevant() throws {
+        let speech = try AudioDecoder.decode(path: Fixtures.path("audio/speech.wav")).samples
+        let close = folder.file("close.wav"), padded = folder.file("padded.wav")
+        try AudioWriter.write(speech, sampleRate: 16000, encoding: .wavFloat, to: close)
+        try AudioWriter.write([Float](repeating: 0, count: 8000) + speech, sampleRate: 16000, encoding: .wavFloat, to: padded)
+        var differences = [Double]()
+        for extra in [[], ["--speech-statistics", "30"]] {
+            let out = folder.file("stats\(extra.count)")
+            let result = try CLI.run(["features", close, padded, "--out", out, "--kind", "fbank", "--num-mel-bins", "40", "--dither", "0",
+                                      "--cmvn", "mean-variance", "--dynamic-range", "50"] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let a = try Npy.read(out + "/close.npy"), b = try Npy.read(out + "/padded.npy")
+            XCTAssertEqual(b.shape[0], a.shape[0] + 50)
+            let dims = a.shape[1], rows = (2 * dims)..<(a.values.count - 2 * dims)
+            differences.append(rows.reduce(0.0) { $0 + Double(abs(a.values[$1] - b.values[$1 + 50 * dims])) } / Double(rows.count))
+        }
+        XCTAssertGreaterThan(differences[0], 0.2, "\(differences)")
+        XCTAssertLessThan(differences[1], 0.05, "\(differences)")
+    }
+
     func testImpossibleOptionsAreRefused() throws {
         for (arguments, message) in [
             (["--num-ceps", "40"], "number of cepstra"),
@@ -69,6 +91,7 @@ final class FeaturesCommandTests: XCTestCase {
             (["--window-type", "triangle"], "window-type"),
             (["--threads", "0"], "threads"),
             (["--dynamic-range", "50"], "a dynamic-range floor needs log filterbank features"),
+            (["--kind", "fbank", "--speech-statistics", "30"], "normalisation statistics over speech need log filterbank features normalised per utterance"),
         ] {
             let result = try CLI.run(["features", Fixtures.path("audio/chirp.wav"), "--out", folder.path] + arguments)
             XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))

@@ -41,6 +41,7 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--trim", "0.3", "--trim-padding", "0:20"], "trimming padding must lie in -10...10 seconds"),
             (["--features", "mfcc39", "--dynamic-range", "50"], "a dynamic-range floor needs log filterbank features"),
             (["--dynamic-range", "3"], "the dynamic range must be 10 to 200 dB"),
+            (["--speech-statistics", "200"], "the speech range for normalisation statistics must be 5 to 120 dB"),
             (["--low-freq", "9000"], "need 0 ≤ low frequency (9000.0)"),
             (["--hidden", "0"], "hidden size"),
         ] {

@@ -70,6 +70,8 @@ struct TrainCommand: ParsableCommand {
     var maskEmptyBands = false
     @Option(help: ArgumentHelp(FeatureArguments.dynamicRangeHelp + " Stored in the model, so transcription does the same."))
     var dynamicRange: Double?
+    @Option(help: ArgumentHelp(FeatureArguments.speechStatisticsHelp + " Stored in the model, so transcription does the same."))
+    var speechStatistics: Double?
     @Option(help: "Low edge of the mel filterbank in Hz (default: 20). Raising it (e.g. to 100) keeps the lowest bands from resolving single pitch harmonics.")
     var lowFreq: Double?
     @Option(help: "Stack this many consecutive frames into one model input (with --stride: fewer, wider frames).")
@@ -133,6 +135,7 @@ struct TrainCommand: ParsableCommand {
         o.features = features.pipeline
         if maskEmptyBands { o.features.emptyBands = EmptyBandMasking() }
         o.features.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
+        o.features.speechStatistics = speechStatistics.map(SpeechStatistics.init(decibels:))
         if let lowFreq { o.features.options.lowFrequency = lowFreq }
         if stack > 1 || stride > 1 { o.features.stacking = FrameStacking(count: stack, stride: stride) }
         o.layers = layers

@@ -57,6 +57,9 @@ struct FeatureArguments: ParsableArguments {
     @Option(help: ArgumentHelp(FeatureArguments.dynamicRangeHelp))
     var dynamicRange: Double?
     static let dynamicRangeHelp = "Raise each log filterbank band to at least its loudest frame's value minus this many dB before normalisation, so that pauses of digital silence (zero-padded or tightly trimmed clips, noise suppression) look like a recording's noise floor. Log filterbank features only."
+    @Option(help: ArgumentHelp(FeatureArguments.speechStatisticsHelp))
+    var speechStatistics: Double?
+    static let speechStatisticsHelp = "Take per-utterance normalisation statistics from the frames whose mean log energy lies within this many dB of the loudest frame's (e.g. 30), so that a clip cut close around its words and the same clip with pauses around it are normalised alike. Log filterbank features with mean or mean-variance normalisation only."
     @Option(help: "Sliding CMN window in frames (Kaldi --cmn-window).")
     var cmnWindow: Int = 600
     @Option(help: "Append deltas of this order (Kaldi add-deltas; 2 gives 39 columns from 13). 0: none.")
@@ -91,6 +94,7 @@ struct FeatureArguments: ParsableArguments {
             deltas: deltaOrder > 0 ? DeltaOptions(order: deltaOrder, window: deltaWindow) : nil)
         if maskEmptyBands { pipeline.emptyBands = EmptyBandMasking() }
         pipeline.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
+        pipeline.speechStatistics = speechStatistics.map(SpeechStatistics.init(decibels:))
         return pipeline
     }
 

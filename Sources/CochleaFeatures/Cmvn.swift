@@ -9,11 +9,12 @@ public enum CMVN {
         let frames = input.frames, dims = input.dims
         guard frames > 0 else { return output }
         precondition(counted == nil || counted!.count == frames, "one mark per frame")
-        let marked = counted.map { $0.contains(true) ? $0 : [Bool](repeating: true, count: frames) }
-        let count = Double(marked?.lazy.filter { $0 }.count ?? frames)
+        let marked = counted.map { marks in (0..<frames).filter { marks[$0] } } ?? []
+        let rows = marked.isEmpty ? Array(0..<frames) : marked
+        let count = Double(rows.count)
         for d in 0..<dims {
             var sum = 0.0, sumSquares = 0.0
-            for t in 0..<frames where marked?[t] ?? true {
+            for t in rows {
                 let v = Double(input.values[t * dims + d])
                 sum += v
                 sumSquares += v * v

@@ -3,9 +3,10 @@
 # CC BY-SA 4.0; 3,000 recordings of the digits by 6 speakers, 8 kHz, cut close around each word). The
 # project does not ship it and nothing here downloads it: clone it yourself, then
 #   scripts/fsdd_test.sh PATH/TO/free-spoken-digit-dataset [MODEL]     # MODEL: models/default
-# Writes a manifest for its recordings folder and evaluates the model on them three times: as they are,
-# with 0.3 s of digital silence before and after each (sox), as a zero-padding loader would give them,
-# and as they are with `--pad 0.2` (the same done by Cochlea at the model's rate, 0.2 s).
+# Writes a manifest for its recordings folder and evaluates the model on them four times: as they are
+# (transcription's default `--pad auto` pads the clips that start in their word), as they are without
+# any padding (`--pad 0`), with 0.3 s of digital silence before and after each (sox), as a zero-padding
+# loader would give them, and as they are with `--pad 0.2` (0.2 s around every clip, at the model's rate).
 # Each figure is followed by each speaker's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,7 @@ evaluate() {
     .build/release/cochlea evaluate "$work/$manifest-$s.tsv" --model "$model" --quiet "$@" | grep '^%WER'
   done
 }
-evaluate as-is as-is
-evaluate padded padded
+evaluate "as-is (transcription's default, --pad auto)" as-is
+evaluate "as-is, no padding (--pad 0)" as-is --pad 0
+evaluate "padded (sox)" padded --pad 0
 evaluate "as-is, with transcription's --pad 0.2" as-is --pad 0.2

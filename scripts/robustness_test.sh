@@ -3,6 +3,8 @@
 # through sox under one CONDITION, then evaluates the model on the dry test split and on the copy.
 #   scripts/robustness_test.sh                                # models/default, every condition
 #   scripts/robustness_test.sh models/trained telephone       # another model, one condition
+#   scripts/robustness_test.sh models/default all --pad 0     # then evaluate's options (the model
+#                                                             # README's tables: no padding)
 # Conditions:
 #   mild-rooms    sox's reverb (Freeverb, not the reverberator `cochlea train --reverb` simulates),
 #                 reverberance 10–40%, room scale 20–50%, drawn per clip from a fixed seed
@@ -20,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/default}"
 condition="${2:-all}"
+shift $(( $# < 2 ? $# : 2 ))
 conditions=(mild-rooms strong-rooms telephone 8khz clipped trimmed trimmed-bare)
 case "$condition" in
   all) ;;
@@ -75,10 +78,10 @@ make_copy() {
 }
 
 echo "== $model on the dry test split" >&2
-scripts/cochlea.sh evaluate "$corpus" --split test --model "$model" --quiet
+scripts/cochlea.sh evaluate "$corpus" --split test --model "$model" --quiet "$@"
 for condition in "${conditions[@]}"; do
   out="datasets/generated/$condition"
   cmp -s "$corpus/plan.complete.tsv" "$out/source-plan.tsv" || make_copy "$condition" "$out"
   echo "== $model, $condition" >&2
-  .build/release/cochlea evaluate "$out/test.tsv" --model "$model" --quiet
+  .build/release/cochlea evaluate "$out/test.tsv" --model "$model" --quiet "$@"
 done

@@ -164,14 +164,16 @@ public final class PipelineExtractor {
         try features(stream: AudioStream(path: path, sampleRate: pipeline.options.sampleRate))
     }
 
-    /// Features of everything left in `stream` (which must be at the pipeline's sample rate), with
-    /// `padding` samples of digital silence put before and after it.
-    public func features(stream: AudioStream, padding: Int = 0) throws -> FeatureMatrix {
+    /// Features of `prefix` (samples already read from `stream`) and everything left in `stream`
+    /// (which must be at the pipeline's sample rate), with `padding` samples of digital silence put
+    /// before and after them.
+    public func features(stream: AudioStream, padding: Int = 0, prefix: [Float] = []) throws -> FeatureMatrix {
         precondition(stream.sampleRate == pipeline.options.sampleRate, "the stream must deliver the pipeline's sample rate")
         precondition(padding >= 0, "padding is a number of samples")
         let features = StreamingFeatures(extractor: extractor)
         let silence = [Float](repeating: 0, count: padding)
         if padding > 0 { features.append(silence) }
+        if !prefix.isEmpty { features.append(prefix) }
         while let chunk = try stream.next() { features.append(chunk) }
         if padding > 0 { features.append(silence) }
         return postprocess(features.finish())

@@ -42,6 +42,11 @@ public final class Recognizer {
     public var edgePadding = 0.0 {
         didSet { precondition(edgePadding >= 0, "edge padding is a duration") }
     }
+    /// Pad only the recordings that start in their speech (`CloseCut`), not those that start in a
+    /// pause, which padding can cost. Recordings longer than `closeCutLimit` seconds are not padded.
+    public var padOnlyCloseCut = false
+    /// Seconds of audio `padOnlyCloseCut` reads before deciding; longer recordings stream unpadded.
+    public static let closeCutLimit = 60.0
     /// One network per thread: batches of different files run side by side, each single-threaded,
     /// which keeps both cores busier than splitting one small batch's two directions.
     let networks: [AcousticNetwork<Float>]
@@ -77,29 +82,62 @@ public final class Recognizer {
 
     /// Recognises samples already in memory (at the model's sample rate).
     public func recognize(samples: [Float], name: String = "<memory>") -> Recognition {
-        let silence = [Float](repeating: 0, count: paddingSamples)
-        let features = extractors[0].features(of: paddingSamples == 0 ? samples : silence + samples + silence)
-        return run([(name, .success(features), Double(samples.count) / Double(model.config.features.options.sampleRate))])[0]
+        let rate = model.config.features.options.sampleRate
+        let padding = padding(for: samples)
+        let silence = [Float](repeating: 0, count: padding)
+        let features = extractors[0].features(of: padding == 0 ? samples : silence + samples + silence)
+        return run([Prepared(path: name, features: .success(features), duration: Double(samples.count) / Double(rate), padding: padding)])[0]
     }
 
     /// `edgePadding` in samples at the model's rate.
     private var paddingSamples: Int { Int((edgePadding * Double(model.config.features.options.sampleRate)).rounded()) }
 
-    private func recognizeChunk(_ paths: [String]) -> [Recognition] {
-        var prepared = [(String, Result<FeatureMatrix, Error>, Double)](repeating: ("", .failure(CancellationError()), 0), count: paths.count)
+    /// Samples of silence to put at each end of `samples`, a whole recording at the model's rate.
+    private func padding(for samples: [Float]) -> Int {
+        guard padOnlyCloseCut else { return paddingSamples }
         let rate = model.config.features.options.sampleRate
+        return Double(samples.count) <= Self.closeCutLimit * Double(rate) && CloseCut.startsInSpeech(samples, sampleRate: rate) ? paddingSamples : 0
+    }
+
+    /// One input on its way to the network: its features, or why it has none.
+    struct Prepared {
+        var path: String
+        var features: Result<FeatureMatrix, Error>
+        /// Seconds of the recording itself.
+        var duration: Double
+        /// Samples of silence put at each end.
+        var padding = 0
+    }
+
+    private func recognizeChunk(_ paths: [String]) -> [Recognition] {
+        var prepared = [Prepared](repeating: Prepared(path: "", features: .failure(CancellationError()), duration: 0), count: paths.count)
         prepared.withUnsafeMutableBufferPointer { out in
             Parallel.forEach(count: paths.count, threads: threads, makeWorker: { self.extractors[$0] }) { extractor, i in
                 do {
-                    let stream = try AudioStream(path: paths[i], sampleRate: rate)
-                    let features = try extractor.features(stream: stream, padding: paddingSamples)
-                    out[i] = (paths[i], .success(features), Double(stream.samplesDelivered) / Double(rate))
+                    out[i] = try prepare(paths[i], extractor: extractor)
                 } catch {
-                    out[i] = (paths[i], .failure(error), 0)
+                    out[i] = Prepared(path: paths[i], features: .failure(error), duration: 0)
                 }
             }
         }
         return run(prepared)
+    }
+
+    /// Reads `path` a chunk at a time and computes its features, padded as the settings say. With
+    /// `padOnlyCloseCut`, a recording up to `closeCutLimit` is read whole first to decide.
+    private func prepare(_ path: String, extractor: PipelineExtractor) throws -> Prepared {
+        let rate = model.config.features.options.sampleRate
+        let stream = try AudioStream(path: path, sampleRate: rate)
+        guard padOnlyCloseCut, paddingSamples > 0 else {
+            let features = try extractor.features(stream: stream, padding: paddingSamples)
+            return Prepared(path: path, features: .success(features), duration: Double(stream.samplesDelivered) / Double(rate), padding: paddingSamples)
+        }
+        let limit = Int(Self.closeCutLimit * Double(rate))
+        var head = [Float]()
+        while head.count <= limit, let chunk = try stream.next() { head += chunk }
+        let padding = head.count <= limit ? self.padding(for: head) : 0
+        let features = try extractor.features(stream: stream, padding: padding, prefix: head)
+        return Prepared(path: path, features: .success(features), duration: Double(stream.samplesDelivered) / Double(rate), padding: padding)
     }
 
     /// Each member's [T, C] log-probabilities from one padded batch through `network`.
@@ -123,11 +161,15 @@ public final class Recognizer {
     }
 
     /// Runs the network over the inputs with features, in batches of similar length, and decodes.
-    private func run(_ inputs: [(String, Result<FeatureMatrix, Error>, Double)]) -> [Recognition] {
-        var results = inputs.map { Recognition(path: $0.0, result: .failure(CancellationError()), duration: $0.2) }
+    private func run(_ inputs: [Prepared]) -> [Recognition] {
+        var results = inputs.map { Recognition(path: $0.path, result: .failure(CancellationError()), duration: $0.duration) }
         var usable = [(index: Int, features: FeatureMatrix)]()
+        let rate = Double(model.config.features.options.sampleRate)
+        func unpadded(_ transcript: Transcript, _ index: Int) -> Transcript {
+            self.unpadded(transcript, duration: results[index].duration, shift: Double(inputs[index].padding) / rate)
+        }
         for (i, input) in inputs.enumerated() {
-            switch input.1 {
+            switch input.features {
             case .failure(let error): results[i].result = .failure(error)
             case .success(let features):
                 usable.append((i, features))
@@ -142,7 +184,7 @@ public final class Recognizer {
             let logProbs = windowedLogProbabilities(member.features)
             logProbs.withUnsafeBufferPointer { lp in
                 results[member.index].result = .success(unpadded(decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)),
-                                                                 duration: results[member.index].duration))
+                                                                 member.index))
             }
             if keepLogProbs { results[member.index].logProbs = logProbs }
         }
@@ -160,7 +202,7 @@ public final class Recognizer {
                     results[member.index].result = .success(member.features.frames == 0
                         ? Transcript(text: "", words: [], confidence: 0, score: 0)
                         : unpadded(decoder.decode(LogProbabilities(values: lp, frames: member.features.frames, classes: classes)),
-                                   duration: results[member.index].duration))
+                                   member.index))
                 }
                 if keepLogProbs { results[member.index].logProbs = logProbs }
             }
@@ -168,12 +210,12 @@ public final class Recognizer {
         return results
     }
 
-    /// `transcript` with its word times moved from the padded audio's clock to the recording's
-    /// (a word heard partly in the padding starts at 0 or ends at `duration`).
-    func unpadded(_ transcript: Transcript, duration: Double) -> Transcript {
-        guard edgePadding > 0 else { return transcript }
+    /// `transcript` with its word times moved from the padded audio's clock to the recording's,
+    /// `shift` seconds of padding earlier (a word heard partly in the padding starts at 0 or ends at
+    /// `duration`).
+    func unpadded(_ transcript: Transcript, duration: Double, shift: Double) -> Transcript {
+        guard shift > 0 else { return transcript }
         var moved = transcript
-        let shift = Double(paddingSamples) / Double(model.config.features.options.sampleRate)
         for i in moved.words.indices {
             moved.words[i].start = min(max(moved.words[i].start - shift, 0), duration)
             moved.words[i].end = min(max(moved.words[i].end - shift, 0), duration)

@@ -143,7 +143,8 @@ final class DecodingCommandTests: XCTestCase {
             (["--hotword", "zoo:2"], 64, "--hotword: \"zoo\" has characters that the model's tokens cannot spell: 'z'"),
             (["--keywords", "go", "--lexicon", "x.txt"], 64, "give --keywords or --lexicon, not both"),
             (["--unknown-threshold", "1.5"], 64, "--unknown-threshold must be in 0…1"),
-            (["--pad=-0.1"], 64, "--pad must be between 0 and 10 seconds, got -0.1"),
+            (["--pad=-0.1"], 64, "--pad must be auto or between 0 and 10 seconds, got -0.1"),
+            (["--pad", "soon"], 64, "soon"),
             (["--lm", arpa], 1, "broken.arpa:6: \"-x\" is not a number"),
             (["--lexicon", Self.folder.file("none.txt")], 64, "--lexicon: \(Self.folder.file("none.txt")): cannot read the lexicon file"),
         ] {
@@ -158,7 +159,8 @@ final class DecodingCommandTests: XCTestCase {
                                   ([], "decoding: beam 16, beam-threshold 50.0, nbest 1, the model's 3 words"),
                                   (["--beam", "8", "--open-vocabulary"], "decoding: beam 8, beam-threshold 50.0, nbest 1"),
                                   (["--keywords", "go,no,up"], "decoding: beam 16, beam-threshold 50.0, nbest 1, keywords go,no,up"),
-                                  (["--decoder", "greedy", "--pad", "0.1"], "decoding: greedy, pad 0.1 s")] {
+                                  (["--decoder", "greedy", "--pad", "0.1"], "decoding: greedy, pad 0.1 s"),
+                                  (["--decoder", "greedy", "--pad", "0"], "decoding: greedy\n")] {
             let report = Self.folder.file("report\(arguments.joined()).json")
             let result = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--split", "all", "--report", report] + arguments)
             XCTAssertEqual(result.status, 0, result.stderr)
@@ -166,7 +168,11 @@ final class DecodingCommandTests: XCTestCase {
             XCTAssertTrue(result.stdout.contains(line), "wanted \(line) in \(result.stdout)")
             let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
             let decoding = try XCTUnwrap(object["decoding"] as? [String: Any])
-            XCTAssertEqual(decoding["pad"] as? Double, arguments.contains("--pad") ? 0.1 : nil)
+            // Clips that start in their speech are padded unless --pad says otherwise.
+            let pad = arguments.firstIndex(of: "--pad").map { arguments[$0 + 1] }
+            XCTAssertEqual(decoding["pad"] as? Double, pad == "0.1" ? 0.1 : nil)
+            XCTAssertEqual(decoding["pad"] as? String, pad == nil ? "auto" : nil)
+            XCTAssertEqual(result.stdout.contains(", pad auto"), pad == nil, result.stdout)
         }
     }
 

@@ -79,11 +79,10 @@ final class RecognizerTests: XCTestCase {
     /// Word times come back on the recording's clock, inside the recording.
     func testPaddedWordTimesAreTheRecordings() throws {
         let recognizer = try Recognizer(model: model(), threads: 1)
-        recognizer.edgePadding = 0.5
         let transcript = Transcript(text: "a b c", words: [DecodedWord(word: "a", start: 0.2, end: 0.6, confidence: 1),
                                                         DecodedWord(word: "b", start: 0.7, end: 1.1, confidence: 1),
                                                         DecodedWord(word: "c", start: 1.2, end: 1.45, confidence: 1)], confidence: 1, score: 0)
-        let moved = recognizer.unpadded(transcript, duration: 0.8)
+        let moved = recognizer.unpadded(transcript, duration: 0.8, shift: 0.5)
         for (word, (start, end)) in zip(moved.words, [(0.0, 0.1), (0.2, 0.6), (0.7, 0.8)]) {
             XCTAssertEqual(word.start, start, accuracy: 1e-12, word.word)
             XCTAssertEqual(word.end, end, accuracy: 1e-12, word.word)

@@ -194,7 +194,7 @@ struct EvaluateCommand: ParsableCommand {
 
     /// "beam 16, keywords yes,no" from the decoding settings, in a fixed order.
     static func describe(_ settings: [String: Any]) -> String {
-        let padding = (settings["pad"] as? Double).map { ", pad \($0) s" } ?? ""
+        let padding = (settings["pad"] as? Double).map { ", pad \($0) s" } ?? (settings["pad"] as? String).map { ", pad \($0)" } ?? ""
         guard settings["method"] as? String == "beam" else { return "greedy" + padding }
         var parts = ["beam \(settings["beam"] ?? "")"]
         for key in ["top_k", "token_threshold", "beam_threshold", "nbest", "lexicon", "unknown_threshold", "lm", "lm_weight", "word_bonus"] {

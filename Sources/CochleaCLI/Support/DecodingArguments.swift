@@ -40,8 +40,10 @@ struct DecodingArguments: ParsableArguments {
     var wordBonus: Float?
     @Option(name: .customLong("hotword"), help: "Favour WORD, optionally with a weight in nats: --hotword yes:2.5 (repeatable; default weight 3).")
     var hotwords: [String] = []
-    @Option(help: "Seconds of digital silence put before and after each recording before it is recognised, for clips cut close around their words (tightly edited datasets such as FSDD), e.g. 0.2. Clips with a pause around them need none, and a noisy pause then silence reads worse. Word times stay the recording's. (default: 0)")
-    var pad: Double?
+    @Option(help: "Seconds of digital silence put before and after each recording before it is recognised, for clips cut close around their words (tightly edited datasets such as FSDD), e.g. 0.2; or auto: 0.2 s around the recordings that start in their speech only (their first 30 ms at least 3 dB above their quiet level and within 20 dB of their loudest). Clips with a pause around them need none, and a noisy pause then silence reads worse. 0 pads nothing. Word times stay the recording's. (default: auto)")
+    var pad: PadSetting?
+    /// What `--pad` asks for; `auto` unless given.
+    var padding: PadSetting { pad ?? .auto }
     @Flag(help: "Do not keep to the model's own vocabulary (a keyword model lists the words it was trained on, and by default only those are output).")
     var openVocabulary = false
 
@@ -85,7 +87,7 @@ struct DecodingArguments: ParsableArguments {
 
     /// Checks that need no model: numbers in range, options that fit together.
     func validate() throws {
-        if let pad, !(0...10).contains(pad) { throw ValidationError("--pad must be between 0 and 10 seconds, got \(pad)") }
+        if case .seconds(let pad) = pad, !(0...10).contains(pad) { throw ValidationError("--pad must be auto or between 0 and 10 seconds, got \(pad)") }
         if decoder == .greedy, !beamOptionsGiven.isEmpty {
             throw ValidationError("\(beamOptionsGiven.joined(separator: ", ")) need a beam search; drop --decoder greedy")
         }
@@ -104,7 +106,12 @@ struct DecodingArguments: ParsableArguments {
     /// if it lists one, asks).
     func makeRecognizer(for model: AcousticModel, threads: Int) throws -> Recognizer {
         let recognizer = try Recognizer(model: model, threads: threads)
-        recognizer.edgePadding = pad ?? 0
+        switch padding {
+        case .seconds(let seconds): recognizer.edgePadding = seconds
+        case .auto:
+            recognizer.edgePadding = PadSetting.autoSeconds
+            recognizer.padOnlyCloseCut = true
+        }
         recognizer.decoder = try makeDecoder(tokens: model.config.tokens, timing: recognizer.timing, vocabulary: model.config.vocabulary)
         return recognizer
     }
@@ -139,7 +146,11 @@ struct DecodingArguments: ParsableArguments {
     /// The settings, for JSON output and reports.
     func settings(decoder: TranscriptDecoder) -> [String: Any] {
         var object = decoderSettings(decoder)
-        if let pad, pad > 0 { object["pad"] = pad }
+        switch padding {
+        case .seconds(let seconds) where seconds > 0: object["pad"] = seconds
+        case .auto: object["pad"] = "auto"
+        default: break
+        }
         return object
     }
 
@@ -192,5 +203,24 @@ struct DecodingArguments: ParsableArguments {
             .replacingOccurrences(of: "language model weight", with: "--lm-weight")
             .replacingOccurrences(of: "word bonus", with: "--word-bonus")
             .replacingOccurrences(of: "unknown threshold", with: "--unknown-threshold")
+    }
+}
+
+/// `--pad`: seconds of silence around every recording, or `auto`: around those cut close only.
+enum PadSetting: ExpressibleByArgument, Equatable {
+    case seconds(Double)
+    case auto
+
+    /// The padding `auto` puts around a recording that starts in its speech.
+    static let autoSeconds = 0.2
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let seconds = Double(argument) {
+            self = .seconds(seconds)
+        } else {
+            return nil
+        }
     }
 }

@@ -77,20 +77,8 @@ final class EmptyBandMaskingTests: XCTestCase {
     /// Configs written before the option existed decode with it off; it needs log filterbank
     /// features normalised per utterance.
     func testCodingAndValidation() throws {
-        var pipeline = pipeline(masking: false)
-        let plain = try JSONEncoder().encode(pipeline)
-        XCTAssertFalse(String(decoding: plain, as: UTF8.self).contains("emptyBands"))
-        XCTAssertEqual(try JSONDecoder().decode(FeaturePipeline.self, from: plain), pipeline)
-        pipeline.emptyBands = EmptyBandMasking(margin: 0.3)
-        XCTAssertEqual(try JSONDecoder().decode(FeaturePipeline.self, from: try JSONEncoder().encode(pipeline)), pipeline)
-        XCTAssertNoThrow(try pipeline.validate())
-        var mfcc = pipeline
-        mfcc.options = .kaldiMFCC
-        var sliding = pipeline
-        sliding.normalization = .sliding
-        var wide = pipeline
-        wide.emptyBands?.margin = 11
-        for bad in [mfcc, sliding, wide] { XCTAssertThrowsError(try bad.validate()) }
+        try FeaturePipeline.checkOptionalStage("emptyBands", on: { $0.emptyBands = EmptyBandMasking(margin: 0.3) },
+                                               refused: [{ $0.options = .kaldiMFCC }, { $0.normalization = .sliding }, { $0.emptyBands?.margin = 11 }])
     }
 }
 
@@ -100,5 +88,24 @@ extension FeaturePipeline {
         var options = FeatureOptions.kaldiFbank
         options.numMelBins = 40
         return FeaturePipeline(options: options, normalization: .meanVariance)
+    }
+
+    /// An optional stage of `defaultForTests`: absent from the JSON while off (so configs written
+    /// before it existed load unchanged), kept through coding once `on` sets it, valid then, and
+    /// refused after each change in `refused`.
+    static func checkOptionalStage(_ key: String, on: (inout FeaturePipeline) -> Void, refused: [(inout FeaturePipeline) -> Void],
+                                   file: StaticString = #filePath, line: UInt = #line) throws {
+        var pipeline = defaultForTests
+        let plain = try JSONEncoder().encode(pipeline)
+        XCTAssertFalse(String(decoding: plain, as: UTF8.self).contains(key), file: file, line: line)
+        XCTAssertEqual(try JSONDecoder().decode(FeaturePipeline.self, from: plain), pipeline, file: file, line: line)
+        on(&pipeline)
+        XCTAssertEqual(try JSONDecoder().decode(FeaturePipeline.self, from: try JSONEncoder().encode(pipeline)), pipeline, file: file, line: line)
+        XCTAssertNoThrow(try pipeline.validate(), file: file, line: line)
+        for (i, change) in refused.enumerated() {
+            var bad = pipeline
+            change(&bad)
+            XCTAssertThrowsError(try bad.validate(), "change \(i)", file: file, line: line)
+        }
     }
 }

@@ -45,8 +45,9 @@ public final class Recognizer {
     /// Pad only the recordings that start in their speech (`CloseCut`), not those that start in a
     /// pause, which padding can cost. Recordings longer than `closeCutLimit` seconds are not padded.
     public var padOnlyCloseCut = false
-    /// Seconds of audio `padOnlyCloseCut` reads before deciding; longer recordings stream unpadded.
-    public static let closeCutLimit = 60.0
+    /// Seconds of audio `padOnlyCloseCut` reads before deciding; longer recordings stream unpadded
+    /// (they have pauses, and a whole hour should not sit in memory).
+    public var closeCutLimit = 60.0
     /// One network per thread: batches of different files run side by side, each single-threaded,
     /// which keeps both cores busier than splitting one small batch's two directions.
     let networks: [AcousticNetwork<Float>]
@@ -96,7 +97,7 @@ public final class Recognizer {
     private func padding(for samples: [Float]) -> Int {
         guard padOnlyCloseCut else { return paddingSamples }
         let rate = model.config.features.options.sampleRate
-        return Double(samples.count) <= Self.closeCutLimit * Double(rate) && CloseCut.startsInSpeech(samples, sampleRate: rate) ? paddingSamples : 0
+        return Double(samples.count) <= closeCutLimit * Double(rate) && CloseCut.startsInSpeech(samples, sampleRate: rate) ? paddingSamples : 0
     }
 
     /// One input on its way to the network: its features, or why it has none.
@@ -132,7 +133,7 @@ public final class Recognizer {
             let features = try extractor.features(stream: stream, padding: paddingSamples)
             return Prepared(path: path, features: .success(features), duration: Double(stream.samplesDelivered) / Double(rate), padding: paddingSamples)
         }
-        let limit = Int(Self.closeCutLimit * Double(rate))
+        let limit = Int(closeCutLimit * Double(rate))
         var head = [Float]()
         while head.count <= limit, let chunk = try stream.next() { head += chunk }
         let padding = head.count <= limit ? self.padding(for: head) : 0

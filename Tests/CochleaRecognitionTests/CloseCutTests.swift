@@ -47,21 +47,24 @@ final class CloseCutTests: XCTestCase {
         let cut = Array(try speech()[1_440...])
         let paused = [Float](repeating: 0, count: 4_800) + cut
         let folder = TemporaryDirectory()
-        let cutFile = folder.file("cut.wav"), pausedFile = folder.file("paused.wav")
+        let cutFile = folder.file("cut.wav"), pausedFile = folder.file("paused.wav"), longFile = folder.file("long.wav")
         try AudioWriter.write(cut, sampleRate: 16_000, encoding: .wavFloat, to: cutFile)
         try AudioWriter.write(paused, sampleRate: 16_000, encoding: .wavFloat, to: pausedFile)
+        // Longer than one chunk of `AudioStream` (65,536 samples): read in two.
+        try AudioWriter.write(cut + cut + cut, sampleRate: 16_000, encoding: .wavFloat, to: longFile)
         let recognizer = try Recognizer(model: model(), threads: 1)
         recognizer.keepLogProbs = true
         func fromFiles() -> [Recognition] {
             var out = [Recognition]()
-            recognizer.recognize(paths: [cutFile, pausedFile]) { out.append($0) }
+            recognizer.recognize(paths: [cutFile, pausedFile, longFile]) { out.append($0) }
             return out
         }
         let plain = fromFiles()
         recognizer.edgePadding = 0.2
         recognizer.padOnlyCloseCut = true
         let auto = fromFiles()
-        XCTAssertEqual(auto.map(\.frames), [plain[0].frames + 40, plain[1].frames], "0.2 s at each end of the cut clip only")
+        XCTAssertEqual(auto.map(\.frames), [plain[0].frames + 40, plain[1].frames, plain[2].frames + 40],
+                       "0.2 s at each end of the clips cut close only")
         XCTAssertEqual(auto.map(\.duration), plain.map(\.duration))
         XCTAssertEqual(auto[1].logProbs, plain[1].logProbs)
         XCTAssertNotEqual(auto[0].logProbs, plain[0].logProbs)
@@ -70,5 +73,13 @@ final class CloseCutTests: XCTestCase {
         for word in try auto[0].result.get().words {
             XCTAssertTrue(word.start >= 0 && word.end <= auto[0].duration, "\(word)")
         }
+
+        // Past the limit nothing is padded, and the part read to decide is featurised with the rest
+        // of the stream exactly as a stream is.
+        recognizer.closeCutLimit = 0.5
+        let long = fromFiles()
+        XCTAssertEqual(long.map(\.frames), plain.map(\.frames))
+        XCTAssertEqual(long.map { $0.logProbs! }, plain.map { $0.logProbs! })
+        XCTAssertEqual(recognizer.recognize(samples: cut).logProbs, plain[0].logProbs)
     }
 }

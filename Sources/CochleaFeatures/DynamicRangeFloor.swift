@@ -15,12 +15,17 @@ public struct DynamicRangeFloor: Codable, Equatable, Sendable {
 
     public init(decibels: Double) { self.decibels = decibels }
 
+    /// `decibels` as a difference of natural-log filterbank energies: ln(10) / 10 per dB of power; a
+    /// magnitude's log moves half as far.
+    static func naturalLogRange(decibels: Double, powerSpectrum: Bool) -> Double {
+        decibels * 2.302585092994046 / (powerSpectrum ? 10 : 20)
+    }
+
     /// Raises each column of [T, D] `matrix` (natural-log energies; of power spectra when
     /// `powerSpectrum`, else of magnitudes) to at least its maximum minus `decibels`.
     func apply(to matrix: inout FeatureMatrix, powerSpectrum: Bool) {
         guard matrix.frames > 0 else { return }
-        // ln(10) / 10 nepers of power per dB; a magnitude's log moves half as far.
-        let range = Float(decibels * 2.302585092994046 / (powerSpectrum ? 10 : 20))
+        let range = Float(Self.naturalLogRange(decibels: decibels, powerSpectrum: powerSpectrum))
         let dims = matrix.dims
         matrix.values.withUnsafeMutableBufferPointer { values in
             for d in 0..<dims {

@@ -32,8 +32,7 @@ public struct SpeechStatistics: Codable, Equatable, Sendable {
         let levels = (0..<matrix.frames).map { t in
             columns.reduce(0.0) { $0 + Double(matrix.values[t * dims + $1]) } / Double(columns.count)
         }
-        // ln(10) / 10 nepers of power per dB; a magnitude's log moves half as far.
-        let range = decibels * 2.302585092994046 / (powerSpectrum ? 10 : 20)
+        let range = DynamicRangeFloor.naturalLogRange(decibels: decibels, powerSpectrum: powerSpectrum)
         let threshold = levels.max()! - range
         return levels.map { $0 >= threshold }
     }

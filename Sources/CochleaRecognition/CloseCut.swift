@@ -1,3 +1,4 @@
+import CochleaCore
 import Foundation
 
 /// Whether a recording starts in its speech, cut close as tightly edited datasets (FSDD) leave their
@@ -23,11 +24,7 @@ public enum CloseCut {
         let window = max(1, sampleRate / 100), windows = samples.count / window
         guard windows >= 3 else { return false }
         let energies = samples.withUnsafeBufferPointer { x in
-            (0..<windows).map { w -> Double in
-                var sum: Float = 0
-                for i in (w * window)..<((w + 1) * window) { sum += x[i] * x[i] }
-                return Double(sum) / Double(window)
-            }
+            (0..<windows).map { Double(VectorReductions.sumOfSquares(x.baseAddress! + $0 * window, window)) / Double(window) }
         }
         let loudest = energies.max()!
         guard loudest > 0 else { return false }

@@ -136,7 +136,8 @@ public final class Recognizer {
         let limit = Int(closeCutLimit * Double(rate))
         var head = [Float]()
         while head.count <= limit, let chunk = try stream.next() { head += chunk }
-        let padding = head.count <= limit ? self.padding(for: head) : 0
+        // Past the limit `head` is only the start of the recording, which `padding(for:)` leaves unpadded.
+        let padding = self.padding(for: head)
         let features = try extractor.features(stream: stream, padding: padding, prefix: head)
         return Prepared(path: path, features: .success(features), duration: Double(stream.samplesDelivered) / Double(rate), padding: padding)
     }

@@ -91,6 +91,7 @@ struct Planner {
         counters["\(folder)/\(speaker.id)"] = n + 1
         var item = PlanItem(part: part, split: split, path: "\(folder)/\(speaker.id)_nohash_\(n).wav",
                             transcript: transcript, speaker: speaker.id, engine: renderer.engine)
+        var pitchDraw = 0.5
         switch renderer.engine {
         case .espeak:
             let accent = VoiceCatalogue.espeakAccents[Int(random.next() % UInt64(VoiceCatalogue.espeakAccents.count))]
@@ -100,15 +101,23 @@ struct Planner {
         case .flite, .festival:
             item.voice = renderer.voice!
             item.stretch = quantized(uniform(options.durationStretch), 1000)
-            item.cents = Int(uniform(options.pitchShiftCents).rounded())
+            pitchDraw = random.nextUnitDouble()
+            item.cents = Int(scaled(pitchDraw, options.pitchShiftCents).rounded())
         }
         item.speed = options.speedFactors[Int(random.next() % UInt64(options.speedFactors.count))]
         item.tempo = quantized(uniform(options.tempo), 1000)
         // Training voices only: held-out voices must sound as they are, or the test measures the augmentation.
-        if renderer.engine != .espeak && split == .train && random.nextUnitDouble() < options.raisedVoiceShare {
-            item.speed = options.raisedVoiceFactors[Int(random.next() % UInt64(options.raisedVoiceFactors.count))]
-            item.tempo = quantized(item.tempo / item.speed, 1000)
-            item.cents = Int(uniform(options.raisedPitchCents).rounded())
+        if renderer.engine != .espeak && split == .train {
+            let voiceDraw = random.nextUnitDouble()
+            if voiceDraw < options.raisedVoiceShare {
+                item.speed = options.raisedVoiceFactors[Int(random.next() % UInt64(options.raisedVoiceFactors.count))]
+                item.tempo = quantized(item.tempo / item.speed, 1000)
+                item.cents = Int(uniform(options.raisedPitchCents).rounded())
+            } else if voiceDraw < options.raisedVoiceShare + options.loweredVoiceShare {
+                // The pitch draw already made, moved into the lowered range: no extra draw, so the
+                // clips planned after this one (the held-out ones among them) stay as they were.
+                item.cents = Int(scaled(pitchDraw, options.loweredPitchCents).rounded())
+            }
         }
         item.level = quantized(uniform(options.peakLevel), 100)
         if random.nextUnitDouble() < options.noisyShare {
@@ -210,7 +219,12 @@ struct Planner {
     ]
 
     mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-        range.lowerBound + (range.upperBound - range.lowerBound) * random.nextUnitDouble()
+        scaled(random.nextUnitDouble(), range)
+    }
+
+    /// A unit draw (0..<1) placed in `range`.
+    func scaled(_ unit: Double, _ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + (range.upperBound - range.lowerBound) * unit
     }
 }
 

@@ -153,6 +153,33 @@ final class PlanTests: XCTestCase {
         options = smallOptions()
         options.trainClipsPerWord = -1
         XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--train-clips-per-word")) }
+        options = smallOptions()
+        options.loweredVoiceShare = 0.6
+        XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("add up to at most 1")) }
+    }
+
+    func testLoweredVoicesChangeOnlyTheTrainingPitchOfRecordedVoices() throws {
+        var without = smallOptions(seed: 5)
+        without.loweredVoiceShare = 0
+        let before = try CorpusPlan(options: without, speakers: speakers).items
+        let options = smallOptions(seed: 5)
+        let after = try CorpusPlan(options: options, speakers: speakers).items
+        XCTAssertEqual(before.count, after.count)
+        var lowered = 0
+        for (old, new) in zip(before, after) {
+            var unpitched = new
+            unpitched.cents = old.cents
+            XCTAssertEqual(old, unpitched, "only the pitch of a clip may change")
+            guard old.cents != new.cents else { continue }
+            lowered += 1
+            XCTAssertEqual(new.split, .train, "held-out voices sound as they are")
+            XCTAssertNotEqual(new.engine, .espeak)
+            XCTAssertTrue(options.loweredPitchCents.contains(Double(new.cents)), "\(new.cents)")
+            XCTAssertTrue(options.pitchShiftCents.contains(Double(old.cents)))
+        }
+        let candidates = after.filter { $0.split == .train && ($0.engine == .flite || $0.engine == .festival) }.count
+        XCTAssertEqual(Double(lowered) / Double(candidates), options.loweredVoiceShare, accuracy: 0.1,
+                       "\(lowered) of \(candidates) recorded-voice training clips lowered")
     }
 
     func testCatalogueLeavesOutTheHardVariantsAndHasStableIds() {

@@ -4,9 +4,10 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// reverberation, noise, a band-limited channel, clipping, trimming or a warped filterbank this epoch,
-/// features recomputed from the audio resampled, reverberated, mixed with background noise,
-/// band-limited, clipped (in that order, as a voice reaches a microphone and the microphone a file),
+/// modulated noise, reverberation, noise, a band-limited channel, clipping, trimming or a warped
+/// filterbank this epoch, features recomputed from the audio resampled, given noise under the voice,
+/// reverberated, mixed with background noise, band-limited, clipped (in that order, as a voice
+/// reaches a microphone and the microphone a file),
 /// then trimmed and padded with zeros (as the file is edited); then
 /// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
 /// so a resumed run repeats it exactly.
@@ -87,10 +88,12 @@ final class BatchPreparer {
         var channel: BandLimitOptions?
         var clipping: ClippingOptions?
         var trimming: TrimmingOptions?
+        var voiceNoise: ModulatedNoiseOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
+                || voiceNoise != nil
         }
     }
 
@@ -107,16 +110,18 @@ final class BatchPreparer {
         p.channel = options.bandLimit.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.clipping = options.clipping.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.trimming = options.trimming.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.voiceNoise = options.modulatedNoise.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
-    /// Utterance `i`'s audio resampled, reverberated, mixed with noise, band-limited, clipped, then
-    /// trimmed and padded with zeros, as `p` says.
+    /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, mixed with noise,
+    /// band-limited, clipped, then trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
         // Played at `speed` times its rate: slower and lower for speed < 1.
         if p.speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / p.speed).rounded()), to: rate) }
+        if let voiceNoise = p.voiceNoise { samples = voiceNoise.add(to: samples, sampleRate: rate, random: &random) }
         if let room = p.room { samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random) }
         if p.noise, let mixer { samples = mixer.mix(samples, random: &random) }
         if let channel = p.channel {

@@ -52,6 +52,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Clips cut close around the speech and padded with zeros, off when nil (optional for the
     /// same reason).
     public var trimming: TrimmingOptions?
+    /// Noise that follows the speech's own loudness, off when nil (optional for the same reason).
+    public var modulatedNoise: ModulatedNoiseOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -81,6 +83,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try bandLimit?.validate(sampleRate: features.options.sampleRate)
         try clipping?.validate()
         try trimming?.validate()
+        try modulatedNoise?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

@@ -36,6 +36,8 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--band-limit", "0.3", "--band-limit-cutoff", "3400"], "--band-limit-cutoff takes LOW:HIGH in Hz"),
             (["--band-limit", "0.3", "--band-limit-cutoff", "3000:9000"], "below half the sample rate (8000 Hz)"),
             (["--clipping", "0.2", "--clipping-overdrive=-3:6"], "clipping overdrive must lie in 0...30 dB"),
+            (["--modulated-noise", "0.3", "--modulated-noise-snr=-20:5"], "modulated noise SNR must lie in -10...60 dB"),
+            (["--modulated-noise", "0.3", "--modulated-noise-snr", "25"], "--modulated-noise-snr takes LOW:HIGH in dB"),
             (["--features", "mfcc39", "--mask-empty-bands"], "empty-band masking needs log filterbank features"),
             (["--trim", "0.3", "--trim-threshold", "50:20"], "--trim-threshold takes LOW:HIGH in dB"),
             (["--trim", "0.3", "--trim-padding", "0:20"], "trimming padding must lie in -10...10 seconds"),

@@ -21,6 +21,7 @@ final class TrainerTests: XCTestCase {
         o.bandLimit = BandLimitOptions(probability: 0.5)
         o.clipping = ClippingOptions(probability: 0.5)
         o.trimming = TrimmingOptions(probability: 0.5)
+        o.modulatedNoise = ModulatedNoiseOptions(probability: 0.5)
         return o
     }
 

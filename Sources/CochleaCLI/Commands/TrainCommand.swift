@@ -116,6 +116,10 @@ struct TrainCommand: ParsableCommand {
     var trimThreshold = "20:50"
     @Option(help: "Lowest and highest seconds of zeros put before and after a trimmed clip, drawn separately for each end; a negative draw leaves that end bare. E.g. 0:0.3 (always some pause), or -0.3:0.3 (half the ends bare, as datasets cut to the first syllable are).")
     var trimPadding = "-0.3:0.3"
+    @Option(help: "Share of training utterances given noise under the voice each epoch: white noise that follows the speech's own loudness 10 ms at a time, --modulated-noise-snr dB under it, as breathy voices, vocoded speech and lossy codecs carry noise in the voice itself (background noise, --noise, is loudest in the pauses). 0: none.")
+    var modulatedNoise = 0.0
+    @Option(help: "Lowest and highest SNR of the modulated noise in dB, in every 10 ms, e.g. 5:25.")
+    var modulatedNoiseSnr = "5:25"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -180,6 +184,12 @@ struct TrainCommand: ParsableCommand {
             trimming.threshold = trimThresholds
             trimming.padding = trimPaddings
             o.trimming = trimming
+        }
+        let voiceNoiseSNRs = try Self.range(modulatedNoiseSnr, option: "--modulated-noise-snr", unit: " in dB", example: "5:25")
+        if modulatedNoise != 0 {
+            var voiceNoise = ModulatedNoiseOptions(probability: modulatedNoise)
+            voiceNoise.snr = voiceNoiseSNRs
+            o.modulatedNoise = voiceNoise
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

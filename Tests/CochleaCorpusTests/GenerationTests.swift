@@ -123,6 +123,15 @@ final class GenerationTests: XCTestCase {
         let negative = try CLI.run(["corpus", "--out", folder.path + "/q", "--plan-only", "--accented-clips-per-word=-2"])
         XCTAssertNotEqual(negative.status, 0)
         XCTAssertTrue(negative.stderr.contains("--accented-clips-per-word must be 0 or more, got -2"), negative.stderr)
+
+        let lowered = try CLI.run(["corpus", "--out", folder.path + "/l", "--plan-only", "--train-clips-per-word", "2", "--lowered-voices", "0.4"])
+        XCTAssertEqual(lowered.status, 0, lowered.stderr)
+        let pitched = try PlanFile.read(folder.path + "/l/plan.tsv").items.filter { $0.cents < -300 }
+        XCTAssertFalse(pitched.isEmpty, "some real-person training clips are pitched below the usual ±300 cents")
+        XCTAssertTrue(pitched.allSatisfy { $0.split == .train && $0.engine != .espeak })
+        let tooMany = try CLI.run(["corpus", "--out", folder.path + "/m", "--plan-only", "--lowered-voices", "0.7"])
+        XCTAssertNotEqual(tooMany.status, 0)
+        XCTAssertTrue(tooMany.stderr.contains("add up to at most 1, got 0.5 and 0.7"), tooMany.stderr)
     }
 }
 

@@ -162,7 +162,8 @@ final class PlanTests: XCTestCase {
         var without = smallOptions(seed: 5)
         without.loweredVoiceShare = 0
         let before = try CorpusPlan(options: without, speakers: speakers).items
-        let options = smallOptions(seed: 5)
+        var options = smallOptions(seed: 5)
+        options.loweredVoiceShare = 0.25
         let after = try CorpusPlan(options: options, speakers: speakers).items
         XCTAssertEqual(before.count, after.count)
         var lowered = 0

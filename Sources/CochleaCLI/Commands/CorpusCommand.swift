@@ -55,6 +55,13 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: "Multi-word training utterances spoken by the accented voices.")
     var accentedSentences = CorpusOptions().accentedSentences
 
+    @Option(help: """
+        Share of the real-person voices' training clips pitched 150–500 cents down instead of \
+        ±300 (the English ones speak at 105–130 Hz, many men at 80–100), e.g. 0.25; the held-out \
+        clips stay the same.
+        """)
+    var loweredVoices = CorpusOptions().loweredVoiceShare
+
     @Option(help: "Seconds of each _background_noise_ recording (white, pink, brown, babble); 0 for none.")
     var noiseSeconds = CorpusOptions().noiseSeconds
 
@@ -91,6 +98,7 @@ struct CorpusCommand: ParsableCommand {
         o.accentedClipsPerWord = accentedClipsPerWord
         o.accentedSentences = accentedSentences
         o.recordedValidation = recordedValidation
+        o.loweredVoiceShare = loweredVoices
         var chosen = Set<Engine>()
         for name in engines.split(separator: ",") {
             guard let engine = Engine(rawValue: name.trimmingCharacters(in: .whitespaces)) else {

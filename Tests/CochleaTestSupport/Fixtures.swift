@@ -96,6 +96,20 @@ public func assertClose(
     return worst
 }
 
+/// Two runs of the network that should agree: equal to float rounding. Bit-identity is not asked
+/// for, because OpenBLAS's kernels may block a product differently when the batch around an
+/// utterance changes (seen on Zen 5 with Debian's OpenBLAS 0.3.21, not on Zen 4).
+@discardableResult
+public func assertSameLogProbs(
+    _ actual: [Float]?, _ expected: [Float]?, _ label: String, file: StaticString = #filePath, line: UInt = #line
+) -> Difference {
+    guard let actual, let expected else {
+        XCTFail("\(label): log-probabilities missing", file: file, line: line)
+        return Difference()
+    }
+    return assertClose(actual, expected.map(Double.init), absolute: 1e-5, relative: 1e-5, label, file: file, line: line)
+}
+
 @discardableResult
 public func assertClose(
     _ actual: [Float], _ expected: [Double], absolute: Double, relative: Double, _ label: String,

@@ -91,7 +91,7 @@ struct Planner {
         counters["\(folder)/\(speaker.id)"] = n + 1
         var item = PlanItem(part: part, split: split, path: "\(folder)/\(speaker.id)_nohash_\(n).wav",
                             transcript: transcript, speaker: speaker.id, engine: renderer.engine)
-        var pitchDraw = 0.5
+        var pitchDraw = 0.5  // espeak clips have no sox pitch shift and are never lowered
         switch renderer.engine {
         case .espeak:
             let accent = VoiceCatalogue.espeakAccents[Int(random.next() % UInt64(VoiceCatalogue.espeakAccents.count))]

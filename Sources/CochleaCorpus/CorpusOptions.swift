@@ -100,8 +100,9 @@ public struct CorpusOptions: Equatable, Sendable {
         guard noiseSeconds == 0 || (2...600).contains(noiseSeconds) else {
             throw CorpusError.invalidOption("--noise-seconds must be 0 (no noise files) or 2 to 600, got \(noiseSeconds)")
         }
-        guard (0...1).contains(raisedVoiceShare), (0...1).contains(loweredVoiceShare), raisedVoiceShare + loweredVoiceShare <= 1 else {
-            throw CorpusError.invalidOption("raised and lowered voice shares must be 0 to 1 and add up to at most 1, got \(raisedVoiceShare) and \(loweredVoiceShare)")
+        guard (0...1).contains(raisedVoiceShare) else { throw CorpusError.invalidOption("the raised voice share must be 0 to 1, got \(raisedVoiceShare)") }
+        guard loweredVoiceShare >= 0, raisedVoiceShare + loweredVoiceShare <= 1 else {
+            throw CorpusError.invalidOption("--lowered-voices must be 0 to \(1 - raisedVoiceShare) (the other \(raisedVoiceShare) of the real-person training clips are raised), got \(loweredVoiceShare)")
         }
         guard !engines.isEmpty else { throw CorpusError.invalidOption("--engines must name at least one of espeak, flite, festival") }
     }

@@ -131,7 +131,7 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(pitched.allSatisfy { $0.split == .train && $0.engine != .espeak })
         let tooMany = try CLI.run(["corpus", "--out", folder.path + "/m", "--plan-only", "--lowered-voices", "0.7"])
         XCTAssertNotEqual(tooMany.status, 0)
-        XCTAssertTrue(tooMany.stderr.contains("add up to at most 1, got 0.5 and 0.7"), tooMany.stderr)
+        XCTAssertTrue(tooMany.stderr.contains("--lowered-voices must be 0 to 0.5 (the other 0.5 of the real-person training clips are raised), got 0.7"), tooMany.stderr)
     }
 }
 

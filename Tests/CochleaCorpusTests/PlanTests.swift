@@ -155,7 +155,7 @@ final class PlanTests: XCTestCase {
         XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--train-clips-per-word")) }
         options = smallOptions()
         options.loweredVoiceShare = 0.6
-        XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("add up to at most 1")) }
+        XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--lowered-voices must be 0 to 0.5")) }
     }
 
     func testLoweredVoicesChangeOnlyTheTrainingPitchOfRecordedVoices() throws {

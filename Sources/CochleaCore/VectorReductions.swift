@@ -53,6 +53,16 @@ public enum VectorReductions {
     @inlinable @inline(__always)
     public static func sumOfSquares(_ x: UnsafePointer<Float>, _ n: Int) -> Float { dot(x, x, n) }
 
+    /// The mean of x² over consecutive windows of `window` samples, the last one shorter when `x`
+    /// does not fill it: a recording's loudness, window by window.
+    public static func windowMeanSquares(_ x: UnsafeBufferPointer<Float>, window: Int) -> [Double] {
+        precondition(window > 0, "a window holds at least one sample")
+        return stride(from: 0, to: x.count, by: window).map { start in
+            let count = min(window, x.count - start)
+            return Double(sumOfSquares(x.baseAddress! + start, count)) / Double(count)
+        }
+    }
+
     /// Σ (scale · x[i] − mean)², i < n: the energy of a frame after DC removal, read unscaled.
     @inlinable @inline(__always)
     public static func centeredSumOfSquares(_ x: UnsafePointer<Float>, _ n: Int, scale: Float, mean: Float) -> Float {

@@ -23,8 +23,9 @@ public enum CloseCut {
     public static func startsInSpeech(_ samples: [Float], sampleRate: Int) -> Bool {
         let window = max(1, sampleRate / 100), windows = samples.count / window
         guard windows >= 3 else { return false }
-        let energies = samples.withUnsafeBufferPointer { x in
-            (0..<windows).map { Double(VectorReductions.sumOfSquares(x.baseAddress! + $0 * window, window)) / Double(window) }
+        // Whole windows only.
+        let energies = samples.withUnsafeBufferPointer {
+            VectorReductions.windowMeanSquares(UnsafeBufferPointer(rebasing: $0[0..<(windows * window)]), window: window)
         }
         let loudest = energies.max()!
         guard loudest > 0 else { return false }

@@ -31,15 +31,8 @@ public struct ModulatedNoiseOptions: Codable, Equatable, Sendable {
     /// speech does. Digital silence stays silent.
     static func add(to samples: [Float], sampleRate: Int, snr: Double, random: inout SeededRandom) -> [Float] {
         let hop = max(1, Int(Double(sampleRate) * window))
-        let windows = (samples.count + hop - 1) / hop
-        guard windows > 0 else { return samples }
-        var rms = [Double](repeating: 0, count: windows)
-        samples.withUnsafeBufferPointer { x in
-            for w in 0..<windows {
-                let start = w * hop, count = min(samples.count, start + hop) - start
-                rms[w] = (Double(VectorReductions.sumOfSquares(x.baseAddress! + start, count)) / Double(count)).squareRoot()
-            }
-        }
+        let rms = samples.withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: hop) }.map { $0.squareRoot() }
+        let windows = rms.count
         let gain = pow(10, -snr / 20)
         var out = samples
         for w in 0..<windows {

@@ -51,6 +51,13 @@ final class VectorReductionTests: XCTestCase {
             }
         }
     }
+
+    func testWindowMeanSquaresKeepAShortLastWindow() {
+        let x: [Float] = [1, -1, 2, 2, 3]
+        XCTAssertEqual(x.withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: 2) }, [1, 4, 9])
+        XCTAssertEqual(x.withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: 5) }, [19.0 / 5])
+        XCTAssertEqual([Float]().withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: 3) }, [])
+    }
 }
 
 final class SeededRandomTests: XCTestCase {

@@ -4,9 +4,9 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// modulated noise, reverberation, noise, a band-limited channel, clipping, trimming or a warped
-/// filterbank this epoch, features recomputed from the audio resampled, given noise under the voice,
-/// reverberated, mixed with background noise, band-limited, clipped (in that order, as a voice
+/// modulated noise, reverberation, clicks, noise, a band-limited channel, clipping, trimming or a
+/// warped filterbank this epoch, features recomputed from the audio resampled, given noise under the
+/// voice, reverberated, given clicks in its pauses, mixed with background noise, band-limited, clipped (in that order, as a voice
 /// reaches a microphone and the microphone a file),
 /// then trimmed and padded with zeros (as the file is edited); then
 /// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
@@ -89,11 +89,12 @@ final class BatchPreparer {
         var clipping: ClippingOptions?
         var trimming: TrimmingOptions?
         var voiceNoise: ModulatedNoiseOptions?
+        var clicks: ClickOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
-                || voiceNoise != nil
+                || voiceNoise != nil || clicks != nil
         }
     }
 
@@ -111,10 +112,12 @@ final class BatchPreparer {
         p.clipping = options.clipping.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.trimming = options.trimming.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.voiceNoise = options.modulatedNoise.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.clicks = options.clicks.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
-    /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, mixed with noise,
+    /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
+    /// its pauses, mixed with noise,
     /// band-limited, clipped, then trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
@@ -123,6 +126,7 @@ final class BatchPreparer {
         if p.speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / p.speed).rounded()), to: rate) }
         if let voiceNoise = p.voiceNoise { samples = voiceNoise.add(to: samples, sampleRate: rate, random: &random) }
         if let room = p.room { samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random) }
+        if let clicks = p.clicks { samples = clicks.add(to: samples, sampleRate: rate, random: &random) }
         if p.noise, let mixer { samples = mixer.mix(samples, random: &random) }
         if let channel = p.channel {
             samples = channel.bandLimit(samples, sampleRate: rate, convolver: worker.convolver, random: &random)

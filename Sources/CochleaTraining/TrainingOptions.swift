@@ -54,6 +54,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var trimming: TrimmingOptions?
     /// Noise that follows the speech's own loudness, off when nil (optional for the same reason).
     public var modulatedNoise: ModulatedNoiseOptions?
+    /// Clicks and taps in the pauses, off when nil (optional for the same reason).
+    public var clicks: ClickOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -84,6 +86,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try clipping?.validate()
         try trimming?.validate()
         try modulatedNoise?.validate()
+        try clicks?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

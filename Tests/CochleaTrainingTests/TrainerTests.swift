@@ -22,6 +22,7 @@ final class TrainerTests: XCTestCase {
         o.clipping = ClippingOptions(probability: 0.5)
         o.trimming = TrimmingOptions(probability: 0.5)
         o.modulatedNoise = ModulatedNoiseOptions(probability: 0.5)
+        o.clicks = ClickOptions(probability: 0.5)
         return o
     }
 

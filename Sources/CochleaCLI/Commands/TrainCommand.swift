@@ -120,6 +120,10 @@ struct TrainCommand: ParsableCommand {
     var modulatedNoise = 0.0
     @Option(help: "Lowest and highest SNR of the modulated noise in dB, in every 10 ms, e.g. 5:25.")
     var modulatedNoiseSnr = "5:25"
+    @Option(help: "Share of training utterances given clicks each epoch: 1–4 short decaying bursts of coloured noise in the clip's pauses, as a mouse button, a touch screen or a lip smack leaves them around a word recorded by pressing a button (Speech Commands' recordings have them). 0: none.")
+    var clicks = 0.0
+    @Option(help: "Lowest and highest click peak in dB relative to the clip's peak, e.g. -40:-15.")
+    var clickLevel = "-40:-15"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -190,6 +194,12 @@ struct TrainCommand: ParsableCommand {
             var voiceNoise = ModulatedNoiseOptions(probability: modulatedNoise)
             voiceNoise.snr = voiceNoiseSNRs
             o.modulatedNoise = voiceNoise
+        }
+        let clickLevels = try Self.range(clickLevel, option: "--click-level", unit: " in dB", example: "-40:-15")
+        if clicks != 0 {
+            var click = ClickOptions(probability: clicks)
+            click.level = clickLevels
+            o.clicks = click
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

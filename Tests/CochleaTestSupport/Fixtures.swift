@@ -98,7 +98,8 @@ public func assertClose(
 
 /// Two runs of the network that should agree: equal to float rounding. Bit-identity is not asked
 /// for, because OpenBLAS's kernels may block a product differently when the batch around an
-/// utterance changes (seen on Zen 5 with Debian's OpenBLAS 0.3.21, not on Zen 4).
+/// utterance changes (seen with its Haswell kernels, which OPENBLAS_CORETYPE=Haswell forced on a
+/// Zen 5; not on Zen 4 with the AVX-512 kernels it picks there).
 @discardableResult
 public func assertSameLogProbs(
     _ actual: [Float]?, _ expected: [Float]?, _ label: String, file: StaticString = #filePath, line: UInt = #line

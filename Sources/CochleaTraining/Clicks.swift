@@ -40,7 +40,8 @@ public struct ClickOptions: Codable, Equatable, Sendable {
     static let pauseDepth = 20.0
     /// A click's burst lasts 1–12 ms (seconds).
     static let durations = 0.001...0.012
-    /// Resonances of plastic, glass and wood struck lightly, and of the lips (Hz).
+    /// Centre frequencies of the clicks' resonance (Hz; at most 0.8 of the Nyquist frequency): dull
+    /// knocks to sharp ticks.
     static let centres = 500.0...7000.0
     static let qualities = 0.7...4.0
 

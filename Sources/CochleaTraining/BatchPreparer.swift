@@ -6,11 +6,10 @@ import Foundation
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
 /// modulated noise, reverberation, clicks, noise, a band-limited channel, clipping, trimming or a
 /// warped filterbank this epoch, features recomputed from the audio resampled, given noise under the
-/// voice, reverberated, given clicks in its pauses, mixed with background noise, band-limited, clipped (in that order, as a voice
-/// reaches a microphone and the microphone a file),
-/// then trimmed and padded with zeros (as the file is edited); then
-/// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position),
-/// so a resumed run repeats it exactly.
+/// voice, reverberated, given clicks in its pauses, mixed with background noise, band-limited,
+/// clipped (in that order, as a voice reaches a microphone and the microphone a file), then trimmed
+/// and padded with zeros (as the file is edited); then SpecAugment masks. Every random choice comes
+/// from (seed, epoch, batch, position), so a resumed run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
     let store: FeatureStore
@@ -117,8 +116,8 @@ final class BatchPreparer {
     }
 
     /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
-    /// its pauses, mixed with noise,
-    /// band-limited, clipped, then trimmed and padded with zeros, as `p` says.
+    /// its pauses, mixed with noise, band-limited, clipped, then trimmed and padded with zeros, as `p`
+    /// says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples

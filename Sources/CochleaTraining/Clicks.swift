@@ -3,11 +3,11 @@ import Foundation
 
 /// Clicks and taps in the pauses: short decaying bursts of coloured noise put where the clip is
 /// quiet, as a mouse button, a touch screen, a lip smack or a desk knock leaves them around a word
-/// recorded by pressing a button. Speech Commands' recordings have them, 20–40 dB under the word's
-/// peak and a few tenths of a second before it, and the default model, trained without them, reads
-/// a tick before a vowel as a consonant ("up" → "stop", "go" → "two"). The recipe with 0.3 of them
-/// read "up" as "stop" 25 times in that test set's 425 instead of 34, but as many of its words wrong
-/// in all (26.9%; the recipe without them 26.7–28.5%) and the synthetic test voices worse (231
+/// recorded by pressing a button. Some of Speech Commands' recordings have them, 20–40 dB under the
+/// word's peak and a few tenths of a second before it, and the default model, trained without them,
+/// reads a tick before a vowel as a consonant ("up" → "stop", "go" → "two"). The recipe with 0.3 of
+/// them read "up" as "stop" 25 times in that test set's 425 instead of 34, but as many of its words
+/// wrong in all (26.9%; the recipe without them 26.7–28.5%) and the synthetic test voices worse (231
 /// errors against 200–215), so the recipe leaves them out (the default model's README).
 public struct ClickOptions: Codable, Equatable, Sendable {
     /// Share of training utterances given clicks each epoch.

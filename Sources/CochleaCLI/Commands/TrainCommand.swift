@@ -120,9 +120,9 @@ struct TrainCommand: ParsableCommand {
     var modulatedNoise = 0.0
     @Option(help: "Lowest and highest SNR of the modulated noise in dB, in every 10 ms, e.g. 5:25.")
     var modulatedNoiseSnr = "5:25"
-    @Option(help: "Share of training utterances given clicks each epoch: 1–4 short decaying bursts of coloured noise in the clip's pauses, as a mouse button, a touch screen or a lip smack leaves them around a word recorded by pressing a button (Speech Commands' recordings have them). 0: none.")
+    @Option(help: "Share of training utterances given clicks each epoch: 1–4 short decaying bursts of coloured noise in the clip's pauses, as a mouse button, a touch screen or a lip smack leaves them around a word recorded by pressing a button (some of Speech Commands' recordings have them). 0: none.")
     var clicks = 0.0
-    @Option(help: "Lowest and highest click peak in dB relative to the clip's peak, e.g. -40:-15.")
+    @Option(help: "Lowest and highest click peak in dB relative to the clip's peak, e.g. --click-level=-40:-15 (with '=': the value starts with a minus).")
     var clickLevel = "-40:-15"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience

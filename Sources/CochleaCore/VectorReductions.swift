@@ -63,6 +63,11 @@ public enum VectorReductions {
         }
     }
 
+    /// The largest |x[i]| (0 for no samples): a clip's peak, by which levels relative to it are set.
+    public static func peakMagnitude(_ x: [Float]) -> Float {
+        x.reduce(Float(0)) { Swift.max($0, abs($1)) }
+    }
+
     /// Σ (scale · x[i] − mean)², i < n: the energy of a frame after DC removal, read unscaled.
     @inlinable @inline(__always)
     public static func centeredSumOfSquares(_ x: UnsafePointer<Float>, _ n: Int, scale: Float, mean: Float) -> Float {

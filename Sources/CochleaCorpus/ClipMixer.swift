@@ -1,3 +1,5 @@
+import CochleaCore
+
 /// Turns perturbed speech into a finished clip: the synthesiser's own silence is trimmed, the planned
 /// silence added (a single word padded to exactly 1 s), noise mixed at the planned SNR against the
 /// speech, and the whole scaled to the planned peak level. Done here rather than in sox because the
@@ -59,7 +61,7 @@ public enum ClipMixer {
 
     /// Scales so that the largest magnitude is `level` dBFS.
     public static func normalise(_ clip: inout [Float], peak level: Double) {
-        let peak = clip.reduce(Float(0)) { max($0, abs($1)) }
+        let peak = VectorReductions.peakMagnitude(clip)
         guard peak > 0 else { return }
         scale(&clip, by: amplitude(dB: level) / peak)
     }

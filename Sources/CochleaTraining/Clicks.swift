@@ -71,12 +71,12 @@ public struct ClickOptions: Codable, Equatable, Sendable {
 
     /// `samples` with `clicks` added; a silent clip comes back as it was (no level to set them by).
     static func add(_ clicks: [Click], to samples: [Float], sampleRate: Int, random: inout SeededRandom) -> [Float] {
-        let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+        let peak = VectorReductions.peakMagnitude(samples)
         guard peak > 0 else { return samples }
         var out = samples
         for click in clicks {
             let burst = waveform(click, sampleRate: sampleRate, random: &random)
-            let burstPeak = burst.reduce(Float(0)) { max($0, abs($1)) }
+            let burstPeak = VectorReductions.peakMagnitude(burst)
             guard burstPeak > 0 else { continue }
             let gain = peak * Float(pow(10, click.level / 20)) / burstPeak
             for (k, value) in burst.enumerated() where click.start + k < out.count { out[click.start + k] += gain * value }

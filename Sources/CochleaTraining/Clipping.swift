@@ -25,7 +25,7 @@ public struct ClippingOptions: Codable, Equatable, Sendable {
     /// `samples` (full scale ±1) scaled so that their peak is `overdrive` dB above full scale, then
     /// cut at ±1. A silent clip comes back as it was.
     static func clip(_ samples: [Float], overdrive: Double) -> [Float] {
-        let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+        let peak = VectorReductions.peakMagnitude(samples)
         guard peak > 0 else { return samples }
         let gain = Float(pow(10, overdrive / 20)) / peak
         return samples.map { min(1, max(-1, $0 * gain)) }

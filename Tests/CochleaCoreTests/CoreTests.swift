@@ -58,6 +58,12 @@ final class VectorReductionTests: XCTestCase {
         XCTAssertEqual(x.withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: 5) }, [19.0 / 5])
         XCTAssertEqual([Float]().withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: 3) }, [])
     }
+
+    func testPeakMagnitudeIsTheLargestMagnitudeEitherSign() {
+        XCTAssertEqual(VectorReductions.peakMagnitude([0.25, -0.75, 0.5]), 0.75)
+        XCTAssertEqual(VectorReductions.peakMagnitude([0.25, 0.9, -0.5]), 0.9)
+        XCTAssertEqual(VectorReductions.peakMagnitude([]), 0)
+    }
 }
 
 final class SeededRandomTests: XCTestCase {

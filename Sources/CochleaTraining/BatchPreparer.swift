@@ -4,11 +4,12 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// modulated noise, reverberation, clicks, noise, a band-limited channel, clipping, trimming or a
-/// warped filterbank this epoch, features recomputed from the audio resampled, given noise under the
-/// voice, reverberated, given clicks in its pauses, mixed with background noise, band-limited,
-/// clipped (in that order, as a voice reaches a microphone and the microphone a file), then trimmed
-/// and padded with zeros (as the file is edited); then SpecAugment masks. Every random choice comes
+/// modulated noise, reverberation, clicks, noise, a band-limited channel, clipping, truncation,
+/// trimming or a warped filterbank this epoch, features recomputed from the audio resampled, given
+/// noise under the voice, reverberated, given clicks in its pauses, mixed with background noise,
+/// band-limited, clipped (in that order, as a voice reaches a microphone and the microphone a file),
+/// then a single word cut inside its speech, trimmed and padded with zeros (as the file is cut and
+/// edited); then SpecAugment masks. Every random choice comes
 /// from (seed, epoch, batch, position), so a resumed run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
@@ -58,7 +59,8 @@ final class BatchPreparer {
                 var random = SeededRandom(seed: options.seed ^ (UInt64(epoch) << 40) ^ (UInt64(batch) << 16) ^ UInt64(place))
                 do {
                     var matrix = try store.features(i)
-                    let perturbation = draw(&random)
+                    var perturbation = draw(&random)
+                    if items[i].utterance.transcript.contains(" ") { perturbation.truncation = nil }
                     if perturbation.changesAudio {
                         let samples = try perturbedAudio(of: i, perturbation, worker: worker, random: &random)
                         let perturbed = try worker.extractor(warpStep: perturbation.warpStep).features(of: samples)
@@ -89,11 +91,12 @@ final class BatchPreparer {
         var trimming: TrimmingOptions?
         var voiceNoise: ModulatedNoiseOptions?
         var clicks: ClickOptions?
+        var truncation: TruncationOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
-                || voiceNoise != nil || clicks != nil
+                || voiceNoise != nil || clicks != nil || truncation != nil
         }
     }
 
@@ -112,12 +115,13 @@ final class BatchPreparer {
         p.trimming = options.trimming.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.voiceNoise = options.modulatedNoise.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.clicks = options.clicks.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.truncation = options.truncation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
     /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
-    /// its pauses, mixed with noise, band-limited, clipped, then trimmed and padded with zeros, as `p`
-    /// says.
+    /// its pauses, mixed with noise, band-limited, clipped, then cut inside its speech, trimmed and
+    /// padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
@@ -131,6 +135,7 @@ final class BatchPreparer {
             samples = channel.bandLimit(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
         }
         if let clipping = p.clipping { samples = clipping.clip(samples, random: &random) }
+        if let truncation = p.truncation { samples = truncation.truncate(samples, sampleRate: rate, random: &random) }
         if let trimming = p.trimming { samples = trimming.trim(samples, sampleRate: rate, random: &random) }
         return samples
     }

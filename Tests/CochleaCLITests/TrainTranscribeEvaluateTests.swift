@@ -41,6 +41,8 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--clicks", "0.3", "--click-level=-30:6"], "click level must lie in -80...0 dB"),
             (["--clicks", "2"], "click probability must be in [0, 1]"),
             (["--clicks", "0.3", "--click-level", "20"], "--click-level takes LOW:HIGH in dB"),
+            (["--truncate", "0.2", "--truncate-fraction", "0.1:0.8"], "the share of a word cut away must lie in 0...0.6"),
+            (["--truncate", "0.2", "--truncate-fraction", "0.3"], "--truncate-fraction takes LOW:HIGH, e.g. 0.05:0.3"),
             (["--features", "mfcc39", "--mask-empty-bands"], "empty-band masking needs log filterbank features"),
             (["--trim", "0.3", "--trim-threshold", "50:20"], "--trim-threshold takes LOW:HIGH in dB"),
             (["--trim", "0.3", "--trim-padding", "0:20"], "trimming padding must lie in -10...10 seconds"),

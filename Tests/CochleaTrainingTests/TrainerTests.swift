@@ -23,6 +23,7 @@ final class TrainerTests: XCTestCase {
         o.trimming = TrimmingOptions(probability: 0.5)
         o.modulatedNoise = ModulatedNoiseOptions(probability: 0.5)
         o.clicks = ClickOptions(probability: 0.5)
+        o.truncation = TruncationOptions(probability: 0.5)
         return o
     }
 

@@ -124,6 +124,10 @@ struct TrainCommand: ParsableCommand {
     var clicks = 0.0
     @Option(help: "Lowest and highest click peak in dB relative to the clip's peak, e.g. --click-level=-40:-15 (with '=': the value starts with a minus).")
     var clickLevel = "-40:-15"
+    @Option(help: "Share of single-word training utterances cut inside their speech each epoch: --truncate-fraction of the word cut away at its start or its end, as a recording started late or stopped early, or a one-second window cut from a longer take, leaves it (about one in nine of Speech Commands' clips). Sentences are never cut. 0: none.")
+    var truncate = 0.0
+    @Option(help: "Lowest and highest share of the word cut away, e.g. 0.05:0.3.")
+    var truncateFraction = "0.05:0.3"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -200,6 +204,12 @@ struct TrainCommand: ParsableCommand {
             var click = ClickOptions(probability: clicks)
             click.level = clickLevels
             o.clicks = click
+        }
+        let truncateFractions = try Self.range(truncateFraction, option: "--truncate-fraction", example: "0.05:0.3")
+        if truncate != 0 {
+            var truncation = TruncationOptions(probability: truncate)
+            truncation.fraction = truncateFractions
+            o.truncation = truncation
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

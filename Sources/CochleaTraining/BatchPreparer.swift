@@ -4,10 +4,11 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// modulated noise, reverberation, clicks, noise, a band-limited channel, clipping, truncation,
-/// trimming or a warped filterbank this epoch, features recomputed from the audio resampled, given
-/// noise under the voice, reverberated, given clicks in its pauses, mixed with background noise,
-/// band-limited, clipped (in that order, as a voice reaches a microphone and the microphone a file),
+/// modulated noise, reverberation, clicks, noise, a band-limited channel, compression, clipping,
+/// truncation, trimming or a warped filterbank this epoch, features recomputed from the audio
+/// resampled, given noise under the voice, reverberated, given clicks in its pauses, mixed with
+/// background noise, band-limited, compressed, clipped (in that order, as a voice reaches a
+/// microphone and the microphone a file),
 /// then a single word cut inside its speech, trimmed and padded with zeros (as the file is cut and
 /// edited); then SpecAugment masks. Every random choice comes
 /// from (seed, epoch, batch, position), so a resumed run repeats it exactly.
@@ -92,11 +93,13 @@ final class BatchPreparer {
         var voiceNoise: ModulatedNoiseOptions?
         var clicks: ClickOptions?
         var truncation: TruncationOptions?
+        var compression: CompressionOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
                 || voiceNoise != nil || clicks != nil || truncation != nil
+                || compression != nil
         }
     }
 
@@ -116,11 +119,12 @@ final class BatchPreparer {
         p.voiceNoise = options.modulatedNoise.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.clicks = options.clicks.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.truncation = options.truncation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.compression = options.compression.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
     /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
-    /// its pauses, mixed with noise, band-limited, clipped, then cut inside its speech, trimmed and
+    /// its pauses, mixed with noise, band-limited, compressed, clipped, then cut inside its speech, trimmed and
     /// padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
@@ -134,6 +138,7 @@ final class BatchPreparer {
         if let channel = p.channel {
             samples = channel.bandLimit(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
         }
+        if let compression = p.compression { samples = compression.compress(samples, sampleRate: rate, random: &random) }
         if let clipping = p.clipping { samples = clipping.clip(samples, random: &random) }
         if let truncation = p.truncation { samples = truncation.truncate(samples, sampleRate: rate, random: &random) }
         if let trimming = p.trimming { samples = trimming.trim(samples, sampleRate: rate, random: &random) }

@@ -58,6 +58,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var clicks: ClickOptions?
     /// Single words cut inside their speech at one end, off when nil (optional for the same reason).
     public var truncation: TruncationOptions?
+    /// A dynamic range compressor on the recording, off when nil (optional for the same reason).
+    public var compression: CompressionOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -90,6 +92,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try modulatedNoise?.validate()
         try clicks?.validate()
         try truncation?.validate()
+        try compression?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

@@ -43,6 +43,8 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--clicks", "0.3", "--click-level", "20"], "--click-level takes LOW:HIGH in dB"),
             (["--truncate", "0.2", "--truncate-fraction", "0.1:0.8"], "the share of a word cut away must lie in 0...0.6"),
             (["--truncate", "0.2", "--truncate-fraction", "0.3"], "--truncate-fraction takes LOW:HIGH, e.g. 0.05:0.3"),
+            (["--compress", "0.3", "--compress-ratio", "0.5:4"], "compression ratios must lie in 1...100"),
+            (["--compress", "0.3", "--compress-threshold", "40:10"], "--compress-threshold takes LOW:HIGH in dB"),
             (["--features", "mfcc39", "--mask-empty-bands"], "empty-band masking needs log filterbank features"),
             (["--trim", "0.3", "--trim-threshold", "50:20"], "--trim-threshold takes LOW:HIGH in dB"),
             (["--trim", "0.3", "--trim-padding", "0:20"], "trimming padding must lie in -10...10 seconds"),

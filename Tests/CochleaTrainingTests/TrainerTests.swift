@@ -24,6 +24,7 @@ final class TrainerTests: XCTestCase {
         o.modulatedNoise = ModulatedNoiseOptions(probability: 0.5)
         o.clicks = ClickOptions(probability: 0.5)
         o.truncation = TruncationOptions(probability: 0.5)
+        o.compression = CompressionOptions(probability: 0.5)
         return o
     }
 

@@ -128,6 +128,12 @@ struct TrainCommand: ParsableCommand {
     var truncate = 0.0
     @Option(help: "Lowest and highest share of the word cut away, e.g. 0.05:0.3.")
     var truncateFraction = "0.05:0.3"
+    @Option(help: "Share of training utterances through a dynamic range compressor each epoch: above a threshold (--compress-threshold dB under the clip's peak) the level rises 1/ratio as fast (--compress-ratio), attack 1–20 ms, release 30–300 ms, as a phone's or a browser's automatic gain control leaves a recording: vowels lose loudness against consonants and noise. 0: none.")
+    var compress = 0.0
+    @Option(help: "Lowest and highest compression threshold in dB under the clip's peak, e.g. 10:40.")
+    var compressThreshold = "10:40"
+    @Option(help: "Lowest and highest compression ratio, e.g. 1.5:6.")
+    var compressRatio = "1.5:6"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -210,6 +216,14 @@ struct TrainCommand: ParsableCommand {
             var truncation = TruncationOptions(probability: truncate)
             truncation.fraction = truncateFractions
             o.truncation = truncation
+        }
+        let compressThresholds = try Self.range(compressThreshold, option: "--compress-threshold", unit: " in dB", example: "10:40")
+        let compressRatios = try Self.range(compressRatio, option: "--compress-ratio", example: "1.5:6")
+        if compress != 0 {
+            var compression = CompressionOptions(probability: compress)
+            compression.threshold = compressThresholds
+            compression.ratio = compressRatios
+            o.compression = compression
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

@@ -4,11 +4,11 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// modulated noise, reverberation, clicks, noise, a band-limited channel, compression, clipping,
-/// truncation, trimming or a warped filterbank this epoch, features recomputed from the audio
-/// resampled, given noise under the voice, reverberated, given clicks in its pauses, mixed with
-/// background noise, band-limited, compressed, clipped (in that order, as a voice reaches a
-/// microphone and the microphone a file),
+/// modulated noise, reverberation, clicks, noise, a band-limited channel, noise suppression,
+/// compression, clipping, truncation, trimming or a warped filterbank this epoch, features
+/// recomputed from the audio resampled, given noise under the voice, reverberated, given clicks in
+/// its pauses, mixed with background noise, band-limited, noise-suppressed, compressed, clipped (in
+/// that order, as a voice reaches a microphone and the microphone a file),
 /// then a single word cut inside its speech, trimmed and padded with zeros (as the file is cut and
 /// edited); then SpecAugment masks. Every random choice comes
 /// from (seed, epoch, batch, position), so a resumed run repeats it exactly.
@@ -20,10 +20,11 @@ final class BatchPreparer {
     private let workers: [Worker]
 
     /// One per thread: feature extractors for the unwarped filterbank and, made when first needed,
-    /// for each warp factor; a convolver for reverberation.
+    /// for each warp factor; a convolver for reverberation, a gate for noise suppression.
     final class Worker {
         let pipeline: FeaturePipeline
         let convolver = FFTConvolver()
+        private(set) lazy var gate = SpectralGate()
         private var extractors: [Int: PipelineExtractor] = [:]
         init(_ pipeline: FeaturePipeline) { self.pipeline = pipeline }
 
@@ -94,12 +95,13 @@ final class BatchPreparer {
         var clicks: ClickOptions?
         var truncation: TruncationOptions?
         var compression: CompressionOptions?
+        var suppression: NoiseSuppressionOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
                 || voiceNoise != nil || clicks != nil || truncation != nil
-                || compression != nil
+                || compression != nil || suppression != nil
         }
     }
 
@@ -120,11 +122,12 @@ final class BatchPreparer {
         p.clicks = options.clicks.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.truncation = options.truncation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.compression = options.compression.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.suppression = options.noiseSuppression.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
     /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
-    /// its pauses, mixed with noise, band-limited, compressed, clipped, then cut inside its speech, trimmed and
+    /// its pauses, mixed with noise, band-limited, noise-suppressed, compressed, clipped, then cut inside its speech, trimmed and
     /// padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
@@ -138,6 +141,7 @@ final class BatchPreparer {
         if let channel = p.channel {
             samples = channel.bandLimit(samples, sampleRate: rate, convolver: worker.convolver, random: &random)
         }
+        if let suppression = p.suppression { samples = suppression.suppress(samples, gate: worker.gate, random: &random) }
         if let compression = p.compression { samples = compression.compress(samples, sampleRate: rate, random: &random) }
         if let clipping = p.clipping { samples = clipping.clip(samples, random: &random) }
         if let truncation = p.truncation { samples = truncation.truncate(samples, sampleRate: rate, random: &random) }

@@ -60,6 +60,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var truncation: TruncationOptions?
     /// A dynamic range compressor on the recording, off when nil (optional for the same reason).
     public var compression: CompressionOptions?
+    /// A noise suppressor on the recording, off when nil (optional for the same reason).
+    public var noiseSuppression: NoiseSuppressionOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -93,6 +95,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try clicks?.validate()
         try truncation?.validate()
         try compression?.validate()
+        try noiseSuppression?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

@@ -45,6 +45,7 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--truncate", "0.2", "--truncate-fraction", "0.3"], "--truncate-fraction takes LOW:HIGH, e.g. 0.05:0.3"),
             (["--compress", "0.3", "--compress-ratio", "0.5:4"], "compression ratios must lie in 1...100"),
             (["--compress", "0.3", "--compress-threshold", "40:10"], "--compress-threshold takes LOW:HIGH in dB"),
+            (["--suppress-noise", "0.3", "--suppress-floor=-20:5"], "noise suppression floor must lie in -80...0 dB"),
             (["--features", "mfcc39", "--mask-empty-bands"], "empty-band masking needs log filterbank features"),
             (["--trim", "0.3", "--trim-threshold", "50:20"], "--trim-threshold takes LOW:HIGH in dB"),
             (["--trim", "0.3", "--trim-padding", "0:20"], "trimming padding must lie in -10...10 seconds"),

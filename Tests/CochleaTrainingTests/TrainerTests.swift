@@ -25,6 +25,7 @@ final class TrainerTests: XCTestCase {
         o.clicks = ClickOptions(probability: 0.5)
         o.truncation = TruncationOptions(probability: 0.5)
         o.compression = CompressionOptions(probability: 0.5)
+        o.noiseSuppression = NoiseSuppressionOptions(probability: 0.5)
         return o
     }
 

@@ -134,6 +134,10 @@ struct TrainCommand: ParsableCommand {
     var compressThreshold = "10:40"
     @Option(help: "Lowest and highest compression ratio, e.g. 1.5:6.")
     var compressRatio = "1.5:6"
+    @Option(help: "Share of training utterances through a noise suppressor each epoch: spectral subtraction of the noise estimated from the clip's quietest frames, 1–4 times over, each bin's gain no lower than --suppress-floor dB, as phones, headsets and browsers (WebRTC) leave recordings: weak consonants and breath go with the noise. 0: none.")
+    var suppressNoise = 0.0
+    @Option(help: "Lowest and highest gain floor of the noise suppressor in dB, e.g. --suppress-floor=-25:-8 (with '=': the value starts with a minus).")
+    var suppressFloor = "-25:-8"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -224,6 +228,12 @@ struct TrainCommand: ParsableCommand {
             compression.threshold = compressThresholds
             compression.ratio = compressRatios
             o.compression = compression
+        }
+        let suppressFloors = try Self.range(suppressFloor, option: "--suppress-floor", unit: " in dB", example: "-25:-8")
+        if suppressNoise != 0 {
+            var suppression = NoiseSuppressionOptions(probability: suppressNoise)
+            suppression.floor = suppressFloors
+            o.noiseSuppression = suppression
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

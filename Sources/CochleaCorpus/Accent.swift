@@ -40,6 +40,23 @@ public enum Accent: String, CaseIterable, Sendable {
         allCases.allSatisfy { $0.spellings[word] != nil }
     }
 
+    /// espeak-ng's language for the accent: its rules read the respelled words as that language's
+    /// speakers would, in any of espeak's timbres (`VoiceCatalogue.espeakAccented`).
+    public var espeakLanguage: String {
+        switch self {
+        case .czech: return "cs"
+        case .italian: return "it"
+        case .finnish: return "fi"
+        case .catalan: return "ca"
+        }
+    }
+
+    /// The accent of an espeak-ng voice (`language+variant`), if its language is one of the accents'.
+    public static func of(espeakVoice voice: String) -> Accent? {
+        let language = voice.split(separator: "+").first.map(String.init)
+        return allCases.first { $0.espeakLanguage == language }
+    }
+
     /// The accent of a festival voice, if it is one of the accented voices.
     public static func of(festivalVoice voice: String) -> Accent? {
         VoiceCatalogue.accentedSpeakers.first { $0.renderers.contains { $0.engine == .festival && $0.voice == voice } }?.accent

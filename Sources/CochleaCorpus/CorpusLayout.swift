@@ -40,17 +40,23 @@ public enum CorpusLayout {
     }
 
     /// `voices.tsv`: each speaker of the catalogue that the plan uses, its split, gender, whether it
-    /// was recorded from a real person, its renderers, and how many plan lines it speaks (babble included).
+    /// was recorded from a real person, its renderers, how many plan lines it speaks (babble included)
+    /// and the accents it speaks with ("english" for none).
     public static func voicesTable(_ speakers: [Speaker], plan: CorpusPlan) -> String {
         let splits = plan.speakerSplits
         var clips = [String: Int]()
-        for item in plan.items where !item.speaker.isEmpty { clips[item.speaker, default: 0] += 1 }
+        var accents = [String: Set<String>]()
+        for item in plan.items where !item.speaker.isEmpty {
+            clips[item.speaker, default: 0] += 1
+            let accent = item.engine == .espeak ? Accent.of(espeakVoice: item.voice) : Accent.of(festivalVoice: item.voice)
+            if let accent { accents[item.speaker, default: []].insert(accent.rawValue) }
+        }
         var text = "speaker\tsplit\tgender\trecorded\trenderers\tclips\taccent\n"
         for speaker in speakers {
             guard let split = splits[speaker.id] else { continue }
             text += [speaker.id, split.rawValue, speaker.gender.rawValue, speaker.recorded ? "yes" : "no",
                      speaker.renderers.map(\.id).joined(separator: ","), "\(clips[speaker.id]!)",
-                     speaker.accent?.rawValue ?? "english"].joined(separator: "\t") + "\n"
+                     accents[speaker.id].map { $0.sorted().joined(separator: ",") } ?? "english"].joined(separator: "\t") + "\n"
         }
         return text
     }

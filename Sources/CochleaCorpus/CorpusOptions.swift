@@ -25,6 +25,12 @@ public struct CorpusOptions: Equatable, Sendable {
     public var accentedClipsPerWord = 75
     /// Multi-word training utterances from the accented voices.
     public var accentedSentences = 750
+    /// Single-word training clips per word from espeak's training timbres speaking with the accents'
+    /// languages (`VoiceCatalogue.espeakAccented`), for each word every accent can say; planned after
+    /// the accented voices, from a random stream of their own.
+    public var espeakAccentedClipsPerWord = 0
+    /// Multi-word training utterances from espeak's timbres with the accents' languages.
+    public var espeakAccentedSentences = 0
     /// Length of each `_background_noise_` recording (white, pink, brown, babble); 0 for none.
     public var noiseSeconds = 45.0
     /// Synthesisers to use; leaving one out drops its voices from the catalogue.
@@ -91,7 +97,9 @@ public struct CorpusOptions: Equatable, Sendable {
         }
         for (name, value) in [("--train-clips-per-word", trainClipsPerWord), ("--held-out-clips-per-word", heldOutClipsPerWord),
                               ("--train-sentences", trainSentences), ("--held-out-sentences", heldOutSentences),
-                              ("--accented-clips-per-word", accentedClipsPerWord), ("--accented-sentences", accentedSentences)] where value < 0 {
+                              ("--accented-clips-per-word", accentedClipsPerWord), ("--accented-sentences", accentedSentences),
+                              ("--espeak-accented-clips-per-word", espeakAccentedClipsPerWord),
+                              ("--espeak-accented-sentences", espeakAccentedSentences)] where value < 0 {
             throw CorpusError.invalidOption("\(name) must be 0 or more, got \(value)")
         }
         guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {

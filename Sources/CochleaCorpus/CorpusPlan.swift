@@ -10,25 +10,38 @@ public struct CorpusPlan: Equatable, Sendable {
 
     /// Plans a corpus. Throws if a split that must hold clips has no speaker. `accented` speakers
     /// (`VoiceCatalogue.accentedSpeakers`) only train, and say only the words every accent can say;
-    /// their clips come last, drawn from a random stream of their own.
+    /// their clips come next, drawn from a random stream of their own; then, as many as the options
+    /// ask for, espeak's training timbres speaking with the accents' languages, from another stream.
     public init(options: CorpusOptions, speakers: [Speaker], accented: [Speaker] = []) throws {
         try options.validate()
         let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare,
                                recordedValidation: options.recordedValidation)
         var planner = Planner(options: options, speakers: speakers, split: split)
         items = try planner.makeItems()
+        items += try Self.trainingOnly(accented, options, seed: options.seed ^ 0xACCE_57ED_0000_0001,
+                                       clipsPerWord: options.accentedClipsPerWord, sentences: options.accentedSentences)
+        let espeakAccented = VoiceCatalogue.espeakAccented(speakers.filter { split.split(of: $0.id) == .train })
+        items += try Self.trainingOnly(espeakAccented, options, seed: options.seed ^ 0xE5BE_AC00_0000_0001,
+                                       clipsPerWord: options.espeakAccentedClipsPerWord, sentences: options.espeakAccentedSentences,
+                                       espeakLanguages: Accent.allCases.map(\.espeakLanguage))
+    }
+
+    /// Training clips of `speakers` saying the words every accent can say, planned from `seed`.
+    private static func trainingOnly(_ speakers: [Speaker], _ options: CorpusOptions, seed: UInt64, clipsPerWord: Int,
+                                     sentences: Int, espeakLanguages: [String] = VoiceCatalogue.espeakAccents) throws -> [PlanItem] {
         var sayable = options
         sayable.words = options.words.filter(Accent.everyAccentSays)
-        guard !accented.isEmpty, !sayable.words.isEmpty, options.accentedClipsPerWord + options.accentedSentences > 0 else { return }
-        sayable.seed = options.seed ^ 0xACCE_57ED_0000_0001
-        sayable.trainClipsPerWord = options.accentedClipsPerWord
-        sayable.trainSentences = options.accentedSentences
+        guard !speakers.isEmpty, !sayable.words.isEmpty, clipsPerWord + sentences > 0 else { return [] }
+        sayable.seed = seed
+        sayable.trainClipsPerWord = clipsPerWord
+        sayable.trainSentences = sentences
         sayable.heldOutClipsPerWord = 0
         sayable.heldOutSentences = 0
         sayable.noiseSeconds = 0
-        let allTrain = VoiceSplit(assignment: Dictionary(uniqueKeysWithValues: accented.map { ($0.id, Split.train) }))
-        var accentedPlanner = Planner(options: sayable, speakers: accented, split: allTrain)
-        items += try accentedPlanner.makeItems()
+        let allTrain = VoiceSplit(assignment: Dictionary(uniqueKeysWithValues: speakers.map { ($0.id, Split.train) }))
+        var planner = Planner(options: sayable, speakers: speakers, split: allTrain)
+        planner.espeakLanguages = espeakLanguages
+        return try planner.makeItems()
     }
 
     /// The split each speaker's clips are in (derived from the items).
@@ -50,6 +63,8 @@ struct Planner {
     var decks = [String: [String]]()
     /// Next `<n>` per folder and speaker, for `<speaker>_nohash_<n>.wav`.
     var counters = [String: Int]()
+    /// The languages an espeak clip's voice is drawn from: English accents, or the accents' languages.
+    var espeakLanguages = VoiceCatalogue.espeakAccents
 
     init(options: CorpusOptions, speakers: [Speaker], split: VoiceSplit) {
         self.options = options
@@ -94,7 +109,7 @@ struct Planner {
         var pitchDraw = 0.5  // espeak clips have no sox pitch shift and are never lowered
         switch renderer.engine {
         case .espeak:
-            let accent = VoiceCatalogue.espeakAccents[Int(random.next() % UInt64(VoiceCatalogue.espeakAccents.count))]
+            let accent = espeakLanguages[Int(random.next() % UInt64(espeakLanguages.count))]
             item.voice = renderer.voice.map { "\(accent)+\($0)" } ?? accent
             item.rate = Int(uniform(options.espeakRate).rounded())
             item.pitch = Int(uniform(options.espeakPitch).rounded())

@@ -29,7 +29,7 @@ enum Synthesiser {
     static func synthesise(_ item: PlanItem, to wav: String, log: String) throws {
         switch item.engine {
         case .espeak:
-            try Subprocess.run("espeak-ng", ["-v", item.voice, "-s", "\(item.rate)", "-p", "\(item.pitch)", "-w", wav, item.transcript],
+            try Subprocess.run("espeak-ng", ["-v", item.voice, "-s", "\(item.rate)", "-p", "\(item.pitch)", "-w", wav, spokenText(item)],
                                stderr: log)
         case .flite:
             try Subprocess.run("flite", ["-voice", item.voice, "--setf", "duration_stretch=\(item.stretch)", "-t", item.transcript, "-o", wav],
@@ -63,7 +63,13 @@ enum Synthesiser {
 
     /// What the synthesiser is given to say: the transcript, respelled for an accented voice.
     static func spokenText(_ item: PlanItem) -> String {
-        guard item.engine == .festival, let accent = Accent.of(festivalVoice: item.voice) else { return item.transcript }
+        let accent: Accent?
+        switch item.engine {
+        case .festival: accent = Accent.of(festivalVoice: item.voice)
+        case .espeak: accent = Accent.of(espeakVoice: item.voice)
+        case .flite, nil: accent = nil
+        }
+        guard let accent else { return item.transcript }
         return accent.respell(item.transcript) ?? item.transcript
     }
 

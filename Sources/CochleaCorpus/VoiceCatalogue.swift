@@ -141,6 +141,19 @@ public enum VoiceCatalogue {
     public static let installCommand = "apt-get install espeak-ng flite festival sox "
         + Set(festivalPackages.values).sorted().joined(separator: " ")
 
+    /// espeak's timbres among `speakers` (the training ones, when planning) as speakers of the accents'
+    /// languages (`Accent.espeakLanguage`) saying respelled English: the same timbres with other
+    /// vowels, consonants and rhythm, as people with those first languages speak English. Their own
+    /// ids (`<id>-accented`), so that file names stay apart from the English clips'.
+    public static func espeakAccented(_ speakers: [Speaker]) -> [Speaker] {
+        speakers.filter { $0.renderers.allSatisfy { $0.engine == .espeak } }.map { speaker in
+            var accented = speaker
+            accented.id = speaker.id + "-accented"
+            accented.family = speaker.family + "-accented"
+            return accented
+        }
+    }
+
     /// The accented speakers, if festival is among `engines`.
     public static func accentedSpeakers(engines: Set<Engine>) -> [Speaker] {
         engines.contains(.festival) ? accentedSpeakers : []

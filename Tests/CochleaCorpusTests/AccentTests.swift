@@ -127,4 +127,64 @@ final class AccentTests: XCTestCase {
             XCTAssertGreaterThan(loud, 400, "\(item.path): too little speech")
         }
     }
+
+    func testEspeakTimbresSpeakTheAccentsInTrainingOnlyAfterEverythingElse() throws {
+        var options = smallOptions()
+        options.accentedClipsPerWord = 2
+        options.accentedSentences = 5
+        let before = try CorpusPlan(options: options, speakers: speakers, accented: accented)
+        options.espeakAccentedClipsPerWord = 3
+        options.espeakAccentedSentences = 40
+        let plan = try CorpusPlan(options: options, speakers: speakers, accented: accented)
+        XCTAssertEqual(Array(plan.items.prefix(before.items.count)), before.items, "the rest of the plan stays as it was")
+        let added = plan.items.dropFirst(before.items.count)
+        XCTAssertEqual(added.count, 20 * 3 + 40)
+        let splits = before.speakerSplits
+        for item in added {
+            XCTAssertEqual(item.split, .train)
+            XCTAssertEqual(item.engine, .espeak)
+            XCTAssertTrue(item.speaker.hasSuffix("-accented"), item.speaker)
+            XCTAssertEqual(splits[String(item.speaker.dropLast("-accented".count))], .train, "\(item.speaker): a held-out timbre")
+            XCTAssertNotNil(Accent.of(espeakVoice: item.voice), item.voice)
+            let timbre = speakers.first { $0.id + "-accented" == item.speaker }!.renderers[0].voice.map { "+" + $0 } ?? ""
+            XCTAssertEqual(item.voice, Accent.of(espeakVoice: item.voice)!.espeakLanguage + timbre, "\(item.speaker)'s timbre")
+        }
+        XCTAssertEqual(Set(added.compactMap { Accent.of(espeakVoice: $0.voice) }), Set(Accent.allCases))
+        let files = plan.items.filter { $0.part == .word || $0.part == .sentence }.map(\.path)
+        XCTAssertEqual(Set(files).count, files.count, "file names stay unique")
+        options.espeakAccentedSentences = -2
+        XCTAssertThrowsError(try CorpusPlan(options: options, speakers: speakers, accented: accented)) {
+            XCTAssertTrue("\($0)".contains("--espeak-accented-sentences"), "\($0)")
+        }
+    }
+
+    func testEspeakIsGivenTheRespellingOfItsLanguage() {
+        var item = PlanItem(part: .word, split: .train, path: "words/five/espeak-m3-accented_nohash_0.wav", transcript: "yes five",
+                            speaker: "espeak-m3-accented", engine: .espeak, voice: "it+m3")
+        XCTAssertEqual(Synthesiser.spokenText(item), "ies faiv")
+        item.voice = "cs"
+        XCTAssertEqual(Synthesiser.spokenText(item), "jes fajv")
+        item.voice = "en-us+m3"
+        XCTAssertEqual(Synthesiser.spokenText(item), "yes five")
+        XCTAssertNil(Accent.of(espeakVoice: "en-gb-x-rp+f2"))
+        XCTAssertEqual(Accent.of(espeakVoice: "fi+klatt2"), .finnish)
+    }
+
+    /// One clip in each accent's language through espeak-ng and sox.
+    func testEveryEspeakAccentMakesAudio() throws {
+        try GenerationTests.requireSynthesisers()
+        let folder = TemporaryDirectory()
+        let items = Accent.allCases.enumerated().map { k, accent in
+            PlanItem(part: .word, split: .train, path: "words/down/espeak-m3-accented_nohash_\(k).wav", transcript: "down",
+                     speaker: "espeak-m3-accented", engine: .espeak, voice: accent.espeakLanguage + "+m3", rate: 150, pitch: 50,
+                     snr: 50, lead: 0.1, trail: 0.1, seed: UInt64(k + 1))
+        }
+        let report = try CorpusGenerator(plan: CorpusPlan(items: items), root: folder.path, threads: 2).generate()
+        XCTAssertEqual(report.failures, [])
+        XCTAssertEqual(report.written, items.count)
+        for item in items {
+            let samples = try AudioDecoder.decode(path: folder.file(item.path), sampleRate: nil).samples
+            XCTAssertGreaterThan(samples.filter { abs($0) > 0.1 }.count, 400, "\(item.path): too little speech")
+        }
+    }
 }

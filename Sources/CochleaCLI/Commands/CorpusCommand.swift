@@ -56,6 +56,16 @@ struct CorpusCommand: ParsableCommand {
     var accentedSentences = CorpusOptions().accentedSentences
 
     @Option(help: """
+        Single-word training clips per word spoken by espeak's training timbres in Czech, Italian, \
+        Finnish or Catalan, each word respelled in that language as for the accented voices: accented \
+        English in every espeak timbre. 0 for none.
+        """)
+    var espeakAccentedClipsPerWord = CorpusOptions().espeakAccentedClipsPerWord
+
+    @Option(help: "Multi-word training utterances spoken by espeak's timbres with those accents.")
+    var espeakAccentedSentences = CorpusOptions().espeakAccentedSentences
+
+    @Option(help: """
         Share of the real-person voices' training clips pitched 150–500 cents down instead of \
         ±300 (the English ones speak at 105–130 Hz, many men at 80–100), e.g. 0.25; the held-out \
         clips stay the same.
@@ -97,6 +107,8 @@ struct CorpusCommand: ParsableCommand {
         o.noiseSeconds = noiseSeconds
         o.accentedClipsPerWord = accentedClipsPerWord
         o.accentedSentences = accentedSentences
+        o.espeakAccentedClipsPerWord = espeakAccentedClipsPerWord
+        o.espeakAccentedSentences = espeakAccentedSentences
         o.recordedValidation = recordedValidation
         o.loweredVoiceShare = loweredVoices
         var chosen = Set<Engine>()
@@ -123,8 +135,9 @@ struct CorpusCommand: ParsableCommand {
         let plan = try CorpusPlan(options: options, speakers: speakers, accented: accented)
         try CorpusLayout.prepareOutput(out, overwrite: overwrite)
         try PlanFile.write(plan, to: out + "/plan.tsv")
-        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented, plan: plan), to: out + "/voices.tsv")
         let splits = plan.speakerSplits
+        let espeakAccented = VoiceCatalogue.espeakAccented(speakers.filter { splits[$0.id] == .train })
+        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented + espeakAccented, plan: plan), to: out + "/voices.tsv")
         let counts = Split.allCases.map { split in "\(splits.values.filter { $0 == split }.count) \(split.rawValue)" }
         Console.note("corpus: \(plan.items.count) plan lines; speakers \(counts.joined(separator: " / ")) (voices.tsv); plan in \(out)/plan.tsv")
         if planOnly { return }

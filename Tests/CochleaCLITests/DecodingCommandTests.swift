@@ -72,6 +72,39 @@ final class DecodingCommandTests: XCTestCase {
         }
     }
 
+    /// --one-word: each clip comes out as exactly one listed word, with its share of the list's
+    /// probability; options of a beam search are refused, as is a model without a word list.
+    func testOneWordGivesOneListedWordPerClip() throws {
+        let files = try json(["--one-word", "--nbest", "3"])
+        for file in files {
+            let decoding = try XCTUnwrap(file["decoding"] as? [String: Any])
+            XCTAssertEqual(decoding["method"] as? String, "one-word")
+            XCTAssertEqual(decoding["vocabulary"] as? String, "the model's 3 words")
+            let text = try XCTUnwrap(file["text"] as? String)
+            XCTAssertTrue(["go", "no", "up"].contains(text), text)
+            let nbest = try XCTUnwrap(file["nbest"] as? [[String: Any]])
+            XCTAssertEqual(nbest.compactMap { $0["text"] as? String }.sorted(), ["go", "no", "up"])
+            XCTAssertEqual(nbest[0]["text"] as? String, text)
+            let confidence = try XCTUnwrap(file["confidence"] as? Double)
+            XCTAssertGreaterThanOrEqual(confidence, 1.0 / 3 - 1e-9)
+        }
+        let keywords = try json(["--one-word", "--keywords", "go,up", "--unknown-threshold", "0.999999"])
+        for file in keywords {
+            XCTAssertEqual(file["text"] as? String, "<unk>", "a barely trained model is never that sure")
+            XCTAssertEqual((file["decoding"] as? [String: Any])?["keywords"] as? [String], ["go", "up"])
+        }
+        for (arguments, message) in [
+            (["--one-word", "--beam", "8"], "--beam tune a beam search; --one-word scores each listed word whole"),
+            (["--one-word", "--decoder", "greedy"], "--one-word is its own decoding; drop --decoder"),
+            (["--one-word", "--open-vocabulary"], "--one-word needs a word list: a keyword model"),
+            (["--one-word", "--keywords", "go,yes"], "--keywords: \"yes\" has characters that the model's tokens cannot spell"),
+        ] {
+            let result = try CLI.run(["transcribe", "--model", Self.model, Self.clips[0]] + arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(message), "\(arguments): wanted \(message), got \(result.stderr)")
+        }
+    }
+
     func testKeywordsLexiconHotwordsAndLanguageModel() throws {
         let keywords = ["go", "no", "up"]
         let constrained = try json(["--keywords", keywords.joined(separator: ","), "--unknown-threshold", "0.3"])
@@ -159,6 +192,7 @@ final class DecodingCommandTests: XCTestCase {
                                   ([], "decoding: beam 16, beam-threshold 50.0, nbest 1, the model's 3 words"),
                                   (["--beam", "8", "--open-vocabulary"], "decoding: beam 8, beam-threshold 50.0, nbest 1"),
                                   (["--keywords", "go,no,up"], "decoding: beam 16, beam-threshold 50.0, nbest 1, keywords go,no,up"),
+                                  (["--one-word"], "decoding: one word, nbest 1, the model's 3 words"),
                                   (["--decoder", "greedy", "--pad", "0.1"], "decoding: greedy, pad 0.1 s"),
                                   (["--decoder", "greedy", "--pad", "0"], "decoding: greedy\n")] {
             let report = Self.folder.file("report\(arguments.joined()).json")

@@ -195,8 +195,9 @@ struct EvaluateCommand: ParsableCommand {
     /// "beam 16, keywords yes,no" from the decoding settings, in a fixed order.
     static func describe(_ settings: [String: Any]) -> String {
         let padding = (settings["pad"] as? Double).map { ", pad \($0) s" } ?? (settings["pad"] as? String).map { ", pad \($0)" } ?? ""
-        guard settings["method"] as? String == "beam" else { return "greedy" + padding }
-        var parts = ["beam \(settings["beam"] ?? "")"]
+        let method = settings["method"] as? String
+        guard method == "beam" || method == "one-word" else { return "greedy" + padding }
+        var parts = [method == "beam" ? "beam \(settings["beam"] ?? "")" : "one word"]
         for key in ["top_k", "token_threshold", "beam_threshold", "nbest", "lexicon", "unknown_threshold", "lm", "lm_weight", "word_bonus"] {
             if let value = settings[key] { parts.append("\(key.replacingOccurrences(of: "_", with: "-")) \(value)") }
         }

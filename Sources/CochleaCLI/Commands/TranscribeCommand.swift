@@ -33,9 +33,11 @@ struct TranscribeCommand: ParsableCommand {
         greedily unless a beam-search option is given: --beam 32, --nbest 5 (JSON gets an \
         "nbest" array of texts and scores), --keywords yes,no,up or --lexicon words.txt (only those \
         words; --unknown-threshold 0.5 turns unsure words into <unk>), --lm model.arpa with \
-        --lm-weight and --word-bonus, --hotword WORD[:weight]. The settings used are in the JSON's \
-        "decoding" object.
+        --lm-weight and --word-bonus, --hotword WORD[:weight]. --one-word is for clips that each hold \
+        exactly one word of the list, as Speech Commands' do: the word most likely over the whole clip, \
+        never a sequence. The settings used are in the JSON's "decoding" object.
           cochlea transcribe clips/ --keywords yes,no,up --unknown-threshold 0.5
+          cochlea transcribe commands/ --one-word --nbest 3 --format json
           cochlea transcribe talk.wav --lm 3gram.arpa --lm-weight 0.8 --word-bonus 1 --format json
         """)
 

@@ -46,6 +46,8 @@ struct DecodingArguments: ParsableArguments {
     var padding: PadSetting { pad ?? .auto }
     @Flag(help: "Do not keep to the model's own vocabulary (a keyword model lists the words it was trained on, and by default only those are output).")
     var openVocabulary = false
+    @Flag(help: "Each recording holds exactly one word of the word list (the model's vocabulary, --keywords or --lexicon), as Speech Commands' clips do: output the word most likely over the whole recording (CTC), never a sequence. Takes --nbest and --unknown-threshold (the word's share of the list's probability).")
+    var oneWord = false
 
     /// True when decoding is a beam search without the model's vocabulary in view.
     var usesBeam: Bool { decoder == .beam || (decoder == nil && !beamOptionsGiven.isEmpty) }
@@ -85,16 +87,31 @@ struct DecodingArguments: ParsableArguments {
         return o
     }
 
+    /// Options a one-word decoding has no use for: it scores whole words, not a search's hypotheses.
+    var searchOnlyOptionsGiven: [String] {
+        beamOptionsGiven.filter { !["--nbest", "--keywords", "--lexicon", "--unknown-threshold"].contains($0) }
+    }
+
     /// Checks that need no model: numbers in range, options that fit together.
     func validate() throws {
         if case .seconds(let pad) = pad, !(0...10).contains(pad) { throw ValidationError("--pad must be auto or between 0 and 10 seconds, got \(pad)") }
+        if oneWord {
+            if decoder != nil { throw ValidationError("--one-word is its own decoding; drop --decoder") }
+            if !searchOnlyOptionsGiven.isEmpty {
+                throw ValidationError("\(searchOnlyOptionsGiven.joined(separator: ", ")) tune a beam search; --one-word scores each listed word whole")
+            }
+            if let nbest, nbest < 1 { throw ValidationError("--nbest must be at least 1, got \(nbest)") }
+            if let unknownThreshold, !(0...1).contains(unknownThreshold) {
+                throw ValidationError("--unknown-threshold must be between 0 and 1, got \(unknownThreshold)")
+            }
+        }
         if decoder == .greedy, !beamOptionsGiven.isEmpty {
             throw ValidationError("\(beamOptionsGiven.joined(separator: ", ")) need a beam search; drop --decoder greedy")
         }
         if keywords != nil && lexicon != nil { throw ValidationError("give --keywords or --lexicon, not both") }
         if let keywords { _ = try parse("--keywords") { try WordList.parse(commaSeparated: keywords) } }
         for hotword in hotwords { _ = try parse("--hotword") { try Hotwords.parseEntry(hotword) } }
-        guard usesBeam else { return }
+        guard usesBeam, !oneWord else { return }
         do {
             try options.validate()
         } catch let error as BeamSearchOptionsError {
@@ -120,6 +137,7 @@ struct DecodingArguments: ParsableArguments {
     /// the tokens can spell every word (naming the characters they lack).
     func makeDecoder(tokens: [String], timing: FrameTiming, vocabulary: [String]? = nil) throws -> TranscriptDecoder {
         let modelWords = keepsToModelVocabulary ? vocabulary.flatMap { $0.isEmpty ? nil : $0 } : nil
+        if oneWord { return try makeOneWordDecoder(tokens: tokens, timing: timing, modelWords: modelWords) }
         guard usesBeam || modelWords != nil else { return GreedyDecoder(tokens: tokens, timing: timing) }
         let words: [String]?
         if let modelWords {
@@ -143,6 +161,24 @@ struct DecodingArguments: ParsableArguments {
         }
     }
 
+    /// `--one-word`: the words of --keywords, --lexicon or the model's vocabulary, scored whole.
+    private func makeOneWordDecoder(tokens: [String], timing: FrameTiming, modelWords: [String]?) throws -> TranscriptDecoder {
+        let flag = keywords != nil ? "--keywords" : lexicon != nil ? "--lexicon" : "the model's vocabulary"
+        let words: [String]
+        if let keywords {
+            words = try parse(flag) { try WordList.parse(commaSeparated: keywords) }
+        } else if let lexicon {
+            words = try parse(flag) { try WordList.read(path: lexicon) }
+        } else if let modelWords {
+            words = modelWords
+        } else {
+            throw ValidationError("--one-word needs a word list: a keyword model (its config.json lists a vocabulary), --keywords or --lexicon")
+        }
+        return try parse(flag) {
+            try OneWordDecoder(words: words, tokens: tokens, timing: timing, unknownThreshold: unknownThreshold, nbest: nbest ?? 1)
+        }
+    }
+
     /// The settings, for JSON output and reports.
     func settings(decoder: TranscriptDecoder) -> [String: Any] {
         var object = decoderSettings(decoder)
@@ -155,6 +191,17 @@ struct DecodingArguments: ParsableArguments {
     }
 
     private func decoderSettings(_ decoder: TranscriptDecoder) -> [String: Any] {
+        if let oneWord = decoder as? OneWordDecoder {
+            var object: [String: Any] = ["method": "one-word", "nbest": oneWord.nbest]
+            if keywords != nil { object["keywords"] = oneWord.words } else if lexicon != nil {
+                object["lexicon"] = lexicon ?? ""
+                object["lexicon_words"] = oneWord.words.count
+            } else {
+                object["vocabulary"] = "the model's \(oneWord.words.count) words"
+            }
+            if let u = oneWord.unknownThreshold { object["unknown_threshold"] = u }
+            return object
+        }
         guard let beam = decoder as? BeamSearchDecoder else { return ["method": "greedy"] }
         let o = beam.options
         var object: [String: Any] = ["method": "beam", "beam": o.beamWidth, "beam_threshold": Double(o.beamThreshold), "nbest": o.nbest]

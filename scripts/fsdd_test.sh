@@ -3,10 +3,11 @@
 # CC BY-SA 4.0; 3,000 recordings of the digits by 6 speakers, 8 kHz, cut close around each word). The
 # project does not ship it and nothing here downloads it: clone it yourself, then
 #   scripts/fsdd_test.sh PATH/TO/free-spoken-digit-dataset [MODEL]     # MODEL: models/default
-# Writes a manifest for its recordings folder and evaluates the model on them four times: as they are
+# Writes a manifest for its recordings folder and evaluates the model on them five times: as they are
 # (transcription's default `--pad auto` pads the clips that start in their word), as they are without
 # any padding (`--pad 0`), with 0.3 s of digital silence before and after each (sox), as a zero-padding
-# loader would give them, and as they are with `--pad 0.2` (0.2 s around every clip, at the model's rate).
+# loader would give them, as they are with `--pad 0.2` (0.2 s around every clip, at the model's rate),
+# and so with `--one-word` as well (each clip read as exactly one word of the vocabulary).
 # Each figure is followed by each speaker's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,3 +52,4 @@ evaluate "as-is (transcription's default, --pad auto)" as-is
 evaluate "as-is, no padding (--pad 0)" as-is --pad 0
 evaluate "padded (sox)" padded --pad 0
 evaluate "as-is, with transcription's --pad 0.2" as-is --pad 0.2
+evaluate "as-is, --pad 0.2 --one-word" as-is --pad 0.2 --one-word

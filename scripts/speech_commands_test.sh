@@ -8,7 +8,8 @@
 # of them test clips); listed clips that are not there are left out. Only the words the model can output count (its config's vocabulary; the
 # shipped model's 20 are Speech Commands' 10 commands and 10 digits); other folders (`bed`, `_unknown_`,
 # `_silence_`, ...) are left out. Prints the word error rate with transcription's default padding
-# (--pad auto) and without any (--pad 0), then each word's.
+# (--pad auto) and without any (--pad 0), then with --one-word (each clip read as exactly one word of
+# the vocabulary, as the dataset's task is), then each word's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data="${1:?usage: scripts/speech_commands_test.sh PATH/TO/speech_commands [MODEL]}"
@@ -44,6 +45,8 @@ echo "== $model on Speech Commands: $(($(wc -l < "$work/all.tsv") - 1)) clips of
 .build/release/cochlea evaluate "$work/all.tsv" --model "$model" --quiet
 echo "== without padding (--pad 0)" >&2
 .build/release/cochlea evaluate "$work/all.tsv" --model "$model" --quiet --pad 0 | sed -n 1p
+echo "== one word a clip (--one-word)" >&2
+.build/release/cochlea evaluate "$work/all.tsv" --model "$model" --quiet --one-word | sed -n 1p
 echo "== each word (--pad auto)" >&2
 for word in "${found[@]}"; do
   printf '%-6s ' "$word"

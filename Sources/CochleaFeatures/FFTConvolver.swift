@@ -8,42 +8,25 @@ import Foundation
 public final class FFTConvolver {
     /// Forward and inverse real transforms of one length, with their buffers.
     private final class Plans {
-        let length: Int
-        let real: UnsafeMutablePointer<Float>
-        let spectrum: UnsafeMutablePointer<fftwf_complex>
+        let pair: RealTransformPair
         /// The signal's spectrum, kept while the kernel's is computed.
         let signalSpectrum: UnsafeMutablePointer<fftwf_complex>
-        let forward: fftwf_plan
-        let inverse: fftwf_plan
+        var length: Int { pair.length }
+        var real: UnsafeMutablePointer<Float> { pair.real }
+        var spectrum: UnsafeMutablePointer<fftwf_complex> { pair.spectrum }
 
         init(length: Int) {
-            self.length = length
-            let bins = length / 2 + 1
-            real = fftwf_alloc_real(length)!
-            spectrum = fftwf_alloc_complex(bins)!
-            signalSpectrum = fftwf_alloc_complex(bins)!
-            // FFTW_ESTIMATE: plans chosen without timing, so every run computes the same bits.
-            RealFFT.plannerLock.lock()
-            forward = fftwf_plan_dft_r2c_1d(Int32(length), real, spectrum, UInt32(FFTW_ESTIMATE))!
-            inverse = fftwf_plan_dft_c2r_1d(Int32(length), spectrum, real, UInt32(FFTW_ESTIMATE))!
-            RealFFT.plannerLock.unlock()
+            pair = RealTransformPair(length: length)
+            signalSpectrum = fftwf_alloc_complex(length / 2 + 1)!
         }
 
-        deinit {
-            RealFFT.plannerLock.lock()
-            fftwf_destroy_plan(forward)
-            fftwf_destroy_plan(inverse)
-            RealFFT.plannerLock.unlock()
-            fftwf_free(real)
-            fftwf_free(spectrum)
-            fftwf_free(signalSpectrum)
-        }
+        deinit { fftwf_free(signalSpectrum) }
 
         /// Transforms `values`, zero-padded to `length`, into `spectrum`.
         func transform(_ values: [Float]) {
             values.withUnsafeBufferPointer { real.update(from: $0.baseAddress!, count: $0.count) }
             (real + values.count).update(repeating: 0, count: length - values.count)
-            fftwf_execute(forward)
+            fftwf_execute(pair.forward)
         }
     }
 
@@ -68,7 +51,7 @@ public final class FFTConvolver {
             let (a, b) = (p.signalSpectrum[k], p.spectrum[k])
             p.spectrum[k] = ((a.0 * b.0 - a.1 * b.1) * scale, (a.0 * b.1 + a.1 * b.0) * scale)
         }
-        fftwf_execute(p.inverse)
+        fftwf_execute(p.pair.inverse)
         return Array(UnsafeBufferPointer(start: p.real, count: signal.count))
     }
 }

@@ -10,33 +10,15 @@ import Foundation
 public final class SpectralGate {
     /// Frame length in samples (32 ms at 16 kHz); frames overlap by half.
     public let frameLength: Int
-    private let real: UnsafeMutablePointer<Float>
-    private let spectrum: UnsafeMutablePointer<fftwf_complex>
-    private let forward: fftwf_plan
-    private let inverse: fftwf_plan
+    private let transforms: RealTransformPair
     /// √Hann (periodic), for analysis and synthesis: their product, a Hann window, sums to 1 at half overlap.
     private let window: [Float]
 
     public init(frameLength: Int = 512) {
         precondition(frameLength >= 16 && frameLength % 2 == 0, "an even frame length of at least 16")
         self.frameLength = frameLength
-        real = fftwf_alloc_real(frameLength)!
-        spectrum = fftwf_alloc_complex(frameLength / 2 + 1)!
-        // FFTW_ESTIMATE: plans chosen without timing, so every run computes the same bits.
-        RealFFT.plannerLock.lock()
-        forward = fftwf_plan_dft_r2c_1d(Int32(frameLength), real, spectrum, UInt32(FFTW_ESTIMATE))!
-        inverse = fftwf_plan_dft_c2r_1d(Int32(frameLength), spectrum, real, UInt32(FFTW_ESTIMATE))!
-        RealFFT.plannerLock.unlock()
+        transforms = RealTransformPair(length: frameLength)
         window = (0..<frameLength).map { Float(sin(Double.pi * Double($0) / Double(frameLength))) }
-    }
-
-    deinit {
-        RealFFT.plannerLock.lock()
-        fftwf_destroy_plan(forward)
-        fftwf_destroy_plan(inverse)
-        RealFFT.plannerLock.unlock()
-        fftwf_free(real)
-        fftwf_free(spectrum)
     }
 
     /// `signal` with every bin's power reduced by `overSubtraction` times the noise power (the mean
@@ -46,6 +28,7 @@ public final class SpectralGate {
         precondition(overSubtraction >= 0 && (0...1).contains(floor) && quietShare > 0 && quietShare <= 1, "valid gate settings")
         guard !signal.isEmpty else { return signal }
         let hop = frameLength / 2, bins = frameLength / 2 + 1
+        let real = transforms.real, spectrum = transforms.spectrum
         // Half a frame of zeros each side, so that every sample is covered by two frames.
         let padded = [Float](repeating: 0, count: hop) + signal + [Float](repeating: 0, count: frameLength)
         let frames = (signal.count + hop) / hop + 1
@@ -53,7 +36,7 @@ public final class SpectralGate {
         var powers = [Float](repeating: 0, count: frames * bins)
         for f in 0..<frames {
             for i in 0..<frameLength { real[i] = padded[f * hop + i] * window[i] }
-            fftwf_execute(forward)
+            fftwf_execute(transforms.forward)
             for k in 0..<bins {
                 let (re, im) = spectrum[k]
                 spectra[(f * bins + k) * 2] = re
@@ -71,7 +54,7 @@ public final class SpectralGate {
                 let gain = max(floor, remaining.squareRoot())
                 spectrum[k] = (spectra[(f * bins + k) * 2] * gain, spectra[(f * bins + k) * 2 + 1] * gain)
             }
-            fftwf_execute(inverse)
+            fftwf_execute(transforms.inverse)
             for i in 0..<frameLength { out[f * hop + i] += real[i] * scale * window[i] }
         }
         return Array(out[hop..<(hop + signal.count)])

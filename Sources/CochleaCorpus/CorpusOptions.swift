@@ -108,6 +108,7 @@ public struct CorpusOptions: Equatable, Sendable {
         guard noiseSeconds == 0 || (2...600).contains(noiseSeconds) else {
             throw CorpusError.invalidOption("--noise-seconds must be 0 (no noise files) or 2 to 600, got \(noiseSeconds)")
         }
+        guard (0...1).contains(recordedShare) else { throw CorpusError.invalidOption("--recorded-share must be 0 to 1, got \(recordedShare)") }
         guard (0...1).contains(raisedVoiceShare) else { throw CorpusError.invalidOption("the raised voice share must be 0 to 1, got \(raisedVoiceShare)") }
         guard loweredVoiceShare >= 0, raisedVoiceShare + loweredVoiceShare <= 1 else {
             throw CorpusError.invalidOption("--lowered-voices must be 0 to \(1 - raisedVoiceShare) (the other \(raisedVoiceShare) of the real-person training clips are raised), got \(loweredVoiceShare)")

@@ -132,6 +132,24 @@ final class GenerationTests: XCTestCase {
         let tooMany = try CLI.run(["corpus", "--out", folder.path + "/m", "--plan-only", "--lowered-voices", "0.7"])
         XCTAssertNotEqual(tooMany.status, 0)
         XCTAssertTrue(tooMany.stderr.contains("--lowered-voices must be 0 to 0.5 (the other 0.5 of the real-person training clips are raised), got 0.7"), tooMany.stderr)
+
+        let recorded = try CLI.run(["corpus", "--out", folder.path + "/r", "--plan-only", "--train-clips-per-word", "20",
+                                    "--accented-clips-per-word", "0", "--accented-sentences", "0", "--recorded-share", "0.8"])
+        XCTAssertEqual(recorded.status, 0, recorded.stderr)
+        let trainWords = try PlanFile.read(folder.path + "/r/plan.tsv").items.filter { $0.part == .word && $0.split == .train }
+        let share = Double(trainWords.filter { $0.engine != .espeak }.count) / Double(trainWords.count)
+        XCTAssertEqual(share, 0.8, accuracy: 0.06)
+        let outOfRange = try CLI.run(["corpus", "--out", folder.path + "/s", "--plan-only", "--recorded-share", "1.5"])
+        XCTAssertNotEqual(outOfRange.status, 0)
+        XCTAssertTrue(outOfRange.stderr.contains("--recorded-share must be 0 to 1, got 1.5"), outOfRange.stderr)
+
+        let espeakAccents = try CLI.run(["corpus", "--out", folder.path + "/e", "--plan-only", "--train-clips-per-word", "2",
+                                         "--espeak-accented-clips-per-word", "2", "--espeak-accented-sentences", "4"])
+        XCTAssertEqual(espeakAccents.status, 0, espeakAccents.stderr)
+        let accentedVoices = try String(contentsOfFile: folder.path + "/e/voices.tsv", encoding: .utf8).split(separator: "\n")
+            .filter { $0.split(separator: "\t")[0].hasSuffix("-accented") }
+        XCTAssertFalse(accentedVoices.isEmpty)
+        XCTAssertTrue(accentedVoices.allSatisfy { $0.contains("\ttrain\t") && !$0.hasSuffix("\tenglish") }, "\(accentedVoices)")
     }
 }
 

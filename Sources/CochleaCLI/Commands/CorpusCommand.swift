@@ -72,6 +72,12 @@ struct CorpusCommand: ParsableCommand {
         """)
     var loweredVoices = CorpusOptions().loweredVoiceShare
 
+    @Option(help: """
+        Share of each split's clips spoken by the voices recorded from real people (kal, ked, rms, awb, \
+        slt; five timbres against espeak's 87), e.g. 0.5.
+        """)
+    var recordedShare = CorpusOptions().recordedShare
+
     @Option(help: "Seconds of each _background_noise_ recording (white, pink, brown, babble); 0 for none.")
     var noiseSeconds = CorpusOptions().noiseSeconds
 
@@ -111,6 +117,7 @@ struct CorpusCommand: ParsableCommand {
         o.espeakAccentedSentences = espeakAccentedSentences
         o.recordedValidation = recordedValidation
         o.loweredVoiceShare = loweredVoices
+        o.recordedShare = recordedShare
         var chosen = Set<Engine>()
         for name in engines.split(separator: ",") {
             guard let engine = Engine(rawValue: name.trimmingCharacters(in: .whitespaces)) else {

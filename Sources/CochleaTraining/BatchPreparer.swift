@@ -8,10 +8,10 @@ import Foundation
 /// compression, clipping, truncation, trimming or a warped filterbank this epoch, features
 /// recomputed from the audio resampled, given noise under the voice, reverberated, given clicks in
 /// its pauses, mixed with background noise, band-limited, noise-suppressed, compressed, clipped (in
-/// that order, as a voice reaches a microphone and the microphone a file),
-/// then a single word cut inside its speech, trimmed and padded with zeros (as the file is cut and
-/// edited); then SpecAugment masks. Every random choice comes
-/// from (seed, epoch, batch, position), so a resumed run repeats it exactly.
+/// that order, as a voice reaches a microphone and the microphone a file), then, for a single word,
+/// cut inside its speech, then trimmed and padded with zeros (as the file is cut and edited); then
+/// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position), so a resumed
+/// run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
     let store: FeatureStore
@@ -127,8 +127,8 @@ final class BatchPreparer {
     }
 
     /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
-    /// its pauses, mixed with noise, band-limited, noise-suppressed, compressed, clipped, then cut inside its speech, trimmed and
-    /// padded with zeros, as `p` says.
+    /// its pauses, mixed with noise, band-limited, noise-suppressed, compressed, clipped, then cut
+    /// inside its speech, trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples

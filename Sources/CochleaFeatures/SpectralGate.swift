@@ -29,7 +29,8 @@ public final class SpectralGate {
         guard !signal.isEmpty else { return signal }
         let hop = frameLength / 2, bins = frameLength / 2 + 1
         let real = transforms.real, spectrum = transforms.spectrum
-        // Half a frame of zeros each side, so that every sample is covered by two frames.
+        // Half a frame of zeros before and a frame after, so that every sample lies under two frames
+        // (the edge frames, partly zeros, then count among the quiet ones: a slightly low estimate).
         let padded = [Float](repeating: 0, count: hop) + signal + [Float](repeating: 0, count: frameLength)
         let frames = (signal.count + hop) / hop + 1
         var spectra = [Float](repeating: 0, count: frames * bins * 2)

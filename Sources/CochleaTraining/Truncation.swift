@@ -4,8 +4,8 @@ import Foundation
 /// A word cut inside its speech at one end, as a recording started late or stopped early, or a fixed
 /// one-second window cut from a longer take, leaves it. About one in nine of Speech Commands' test
 /// clips has speech in its first or last 30 ms within 20 dB of its loudest 10 ms, "down" cut after
-/// its vowel among them; the default model, trained on whole words only, read such clips 40% wrong
-/// against 24% for the others. Trained with 0.2 of them, the recipe read those clips 34% wrong, the
+/// its vowel among them; the default model, trained on whole words only, read such clips 37.5% wrong
+/// against 23.6% for the others. Trained with 0.2 of them, the recipe read those clips 34% wrong, the
 /// others 24.4%, and the synthetic test voices worse (237 errors against 200–215), so the recipe
 /// leaves them out. Only single-word utterances are cut: a cut sentence could lose a word its
 /// transcript still names.

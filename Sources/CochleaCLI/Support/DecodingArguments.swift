@@ -139,16 +139,7 @@ struct DecodingArguments: ParsableArguments {
         let modelWords = keepsToModelVocabulary ? vocabulary.flatMap { $0.isEmpty ? nil : $0 } : nil
         if oneWord { return try makeOneWordDecoder(tokens: tokens, timing: timing, modelWords: modelWords) }
         guard usesBeam || modelWords != nil else { return GreedyDecoder(tokens: tokens, timing: timing) }
-        let words: [String]?
-        if let modelWords {
-            words = modelWords
-        } else if let keywords {
-            words = try parse("--keywords") { try WordList.parse(commaSeparated: keywords) }
-        } else if let lexicon {
-            words = try parse("--lexicon") { try WordList.read(path: lexicon) }
-        } else {
-            words = nil
-        }
+        let words = try wordList(modelWords: modelWords)
         let model = try lm.map { try ARPAReader.read(path: $0) }
         let entries = try hotwords.map { hotword in try parse("--hotword") { try Hotwords.parseEntry(hotword) } }
         let spelling = TokenSpelling(tokens: tokens)
@@ -161,19 +152,21 @@ struct DecodingArguments: ParsableArguments {
         }
     }
 
+    /// The words decoding keeps to: the model's vocabulary (`modelWords`, nil unless it is kept to),
+    /// --keywords or --lexicon; nil for none.
+    private func wordList(modelWords: [String]?) throws -> [String]? {
+        if let modelWords { return modelWords }
+        if let keywords { return try parse("--keywords") { try WordList.parse(commaSeparated: keywords) } }
+        if let lexicon { return try parse("--lexicon") { try WordList.read(path: lexicon) } }
+        return nil
+    }
+
     /// `--one-word`: the words of --keywords, --lexicon or the model's vocabulary, scored whole.
     private func makeOneWordDecoder(tokens: [String], timing: FrameTiming, modelWords: [String]?) throws -> TranscriptDecoder {
-        let flag = keywords != nil ? "--keywords" : lexicon != nil ? "--lexicon" : "the model's vocabulary"
-        let words: [String]
-        if let keywords {
-            words = try parse(flag) { try WordList.parse(commaSeparated: keywords) }
-        } else if let lexicon {
-            words = try parse(flag) { try WordList.read(path: lexicon) }
-        } else if let modelWords {
-            words = modelWords
-        } else {
+        guard let words = try wordList(modelWords: modelWords) else {
             throw ValidationError("--one-word needs a word list: a keyword model (its config.json lists a vocabulary), --keywords or --lexicon")
         }
+        let flag = keywords != nil ? "--keywords" : lexicon != nil ? "--lexicon" : "the model's vocabulary"
         return try parse(flag) {
             try OneWordDecoder(words: words, tokens: tokens, timing: timing, unknownThreshold: unknownThreshold, nbest: nbest ?? 1)
         }

@@ -49,6 +49,9 @@ public struct CorpusGenerator {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
 
+        let randomVoices = Set(items.filter { $0.engine == .espeak && RandomTimbres.isRandom(espeakVoice: $0.voice) }.map(\.voice))
+        let espeakData = scratch + "/espeak-ng-data"
+        if !randomVoices.isEmpty { try RandomTimbres.prepareDataFolder(espeakData, voices: randomVoices, scratch: scratch) }
         synthesiseFestivalBatches(items, scratch: scratch, progress: progress)
 
         let results = Results()
@@ -59,7 +62,8 @@ public struct CorpusGenerator {
             return folder
         }) { folder, k in
             let index = speech[k]
-            results.record(index, outcome: makeClip(items[index], index: index, scratch: folder, festival: scratch + "/festival"))
+            results.record(index, outcome: makeClip(items[index], index: index, scratch: folder, festival: scratch + "/festival",
+                                                    espeakData: espeakData))
             progress(1)
         }
 
@@ -105,7 +109,7 @@ public struct CorpusGenerator {
     }
 
     /// Two attempts, then a reported failure; nothing is written under the clip's name unless it is whole.
-    func makeClip(_ item: PlanItem, index: Int, scratch: String, festival: String) -> Outcome {
+    func makeClip(_ item: PlanItem, index: Int, scratch: String, festival: String, espeakData: String) -> Outcome {
         var lastError = ""
         for attempt in 0..<2 {
             do {
@@ -114,7 +118,7 @@ public struct CorpusGenerator {
                 if item.engine == .festival && attempt == 0 && FileManager.default.fileExists(atPath: batched) {
                     wav = batched
                 } else {
-                    try Synthesiser.synthesise(item, to: wav, log: scratch + "/synth.log")
+                    try Synthesiser.synthesise(item, to: wav, log: scratch + "/synth.log", espeakData: espeakData)
                 }
                 let (speech, fitted) = try perturbedSpeech(wav, item, scratch: scratch)
                 let clip = ClipMixer.finish(speech, item)

@@ -31,6 +31,13 @@ public struct CorpusOptions: Equatable, Sendable {
     public var espeakAccentedClipsPerWord = 0
     /// Multi-word training utterances from espeak's timbres with the accents' languages.
     public var espeakAccentedSentences = 0
+    /// espeak timbres of our own (`RandomTimbres`), 0 to `RandomTimbres.maximumCount`, that speak
+    /// `randomTimbreShare` of the training clips espeak's own timbres would otherwise speak.
+    public var randomTimbres = 0
+    /// Share of espeak's training clips (single words and sentences) given to the random timbres
+    /// instead, drawn from a stream of its own: every other parameter of the plan, and the held-out
+    /// splits entirely, stay as they are without them.
+    public var randomTimbreShare = 0.0
     /// Length of each `_background_noise_` recording (white, pink, brown, babble); 0 for none.
     public var noiseSeconds = 45.0
     /// Synthesisers to use; leaving one out drops its voices from the catalogue.
@@ -104,6 +111,18 @@ public struct CorpusOptions: Equatable, Sendable {
         }
         guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {
             throw CorpusError.invalidOption("every count is 0: nothing to generate")
+        }
+        guard (0...RandomTimbres.maximumCount).contains(randomTimbres) else {
+            throw CorpusError.invalidOption("--random-timbres must be 0 to \(RandomTimbres.maximumCount) (espeak-ng lists at most 349 voices, 132 of them its languages), got \(randomTimbres)")
+        }
+        guard (0...1).contains(randomTimbreShare) else {
+            throw CorpusError.invalidOption("--random-timbre-share must be 0 to 1, got \(randomTimbreShare)")
+        }
+        guard (randomTimbres > 0) == (randomTimbreShare > 0) else {
+            throw CorpusError.invalidOption("--random-timbres and --random-timbre-share go together: how many timbres, and which share of espeak's training clips they speak")
+        }
+        guard randomTimbres == 0 || engines.contains(.espeak) else {
+            throw CorpusError.invalidOption("--random-timbres are espeak voices: --engines must include espeak")
         }
         guard noiseSeconds == 0 || (2...600).contains(noiseSeconds) else {
             throw CorpusError.invalidOption("--noise-seconds must be 0 (no noise files) or 2 to 600, got \(noiseSeconds)")

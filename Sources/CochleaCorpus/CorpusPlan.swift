@@ -12,6 +12,7 @@ public struct CorpusPlan: Equatable, Sendable {
     /// (`VoiceCatalogue.accentedSpeakers`) only train, and say only the words every accent can say;
     /// their clips come next, drawn from a random stream of their own; then, as many as the options
     /// ask for, espeak's training timbres speaking with the accents' languages, from another stream.
+    /// The random timbres (`RandomTimbres`) take their share of espeak's training clips in the first part.
     public init(options: CorpusOptions, speakers: [Speaker], accented: [Speaker] = []) throws {
         try options.validate()
         let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare,
@@ -31,6 +32,8 @@ public struct CorpusPlan: Equatable, Sendable {
                                      sentences: Int, espeakLanguages: [String] = VoiceCatalogue.espeakAccents) throws -> [PlanItem] {
         var sayable = options
         sayable.words = options.words.filter(Accent.everyAccentSays)
+        sayable.randomTimbres = 0
+        sayable.randomTimbreShare = 0
         guard !speakers.isEmpty, !sayable.words.isEmpty, clipsPerWord + sentences > 0 else { return [] }
         sayable.seed = seed
         sayable.trainClipsPerWord = clipsPerWord
@@ -65,12 +68,19 @@ struct Planner {
     var counters = [String: Int]()
     /// The languages an espeak clip's voice is drawn from: English accents, or the accents' languages.
     var espeakLanguages = VoiceCatalogue.espeakAccents
+    /// The random timbres' ids, and the stream that decides which training clips they take and deals them.
+    let randomTimbres: [String]
+    var substitution: SeededRandom
+    var randomTimbreDeck = [String]()
 
     init(options: CorpusOptions, speakers: [Speaker], split: VoiceSplit) {
         self.options = options
-        self.speakers = Dictionary(uniqueKeysWithValues: speakers.map { ($0.id, $0) })
+        let timbres = RandomTimbres.speakers(count: options.randomTimbres)
+        self.speakers = Dictionary(uniqueKeysWithValues: (speakers + timbres).map { ($0.id, $0) })
+        randomTimbres = timbres.map(\.id)
         self.split = split
-        random = SeededRandom(seed: options.seed)
+        self.random = SeededRandom(seed: options.seed)
+        substitution = SeededRandom(seed: options.seed ^ 0x7A4D_0000_0000_0001)
     }
 
     mutating func makeItems() throws -> [PlanItem] {
@@ -100,7 +110,8 @@ struct Planner {
 
     /// A clip of `part` in `split`: a speaker dealt from the split's decks, then every parameter.
     mutating func clip(_ part: PlanPart, _ split: Split, transcript: String, folder: String) -> PlanItem {
-        let speaker = speakers[dealSpeaker(split)]!
+        var speaker = speakers[dealSpeaker(split)]!
+        if split == .train, part != .babble, !speaker.recorded, let timbre = dealRandomTimbre() { speaker = speakers[timbre]! }
         let renderer = speaker.renderers[Int(random.next() % UInt64(speaker.renderers.count))]
         let n = counters["\(folder)/\(speaker.id)", default: 0]
         counters["\(folder)/\(speaker.id)"] = n + 1
@@ -160,6 +171,17 @@ struct Planner {
         let group = useRecorded ? recorded : synthetic
         let family = deal(from: "\(part.rawValue)/\(useRecorded)") { Array(Set(group.map { speakers[$0]!.family })).sorted() }
         return deal(from: "\(part.rawValue)/\(family)") { group.filter { speakers[$0]!.family == family } }
+    }
+
+    /// With the random timbres' share, one of them for an espeak training clip, dealt so that all
+    /// speak about equally; from `substitution` only, so that the main stream's draws stay the same.
+    mutating func dealRandomTimbre() -> String? {
+        guard !randomTimbres.isEmpty, substitution.nextUnitDouble() < options.randomTimbreShare else { return nil }
+        if randomTimbreDeck.isEmpty {
+            randomTimbreDeck = randomTimbres
+            randomTimbreDeck.shuffle(using: &substitution)
+        }
+        return randomTimbreDeck.removeLast()
     }
 
     /// The next card of a named deck, reshuffled from `cards()` whenever it runs out.

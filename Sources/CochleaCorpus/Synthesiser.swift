@@ -26,11 +26,13 @@ enum Synthesiser {
 
     /// espeak-ng or flite into `wav`. Festival items are made in batches beforehand
     /// (`festivalScript`), since each festival process spends 0.3 s starting.
-    static func synthesise(_ item: PlanItem, to wav: String, log: String) throws {
+    /// `espeakData` is the data folder of the random timbres (`RandomTimbres.prepareDataFolder`).
+    static func synthesise(_ item: PlanItem, to wav: String, log: String, espeakData: String) throws {
         switch item.engine {
         case .espeak:
-            try Subprocess.run("espeak-ng", ["-v", item.voice, "-s", "\(item.rate)", "-p", "\(item.pitch)", "-w", wav, spokenText(item)],
-                               stderr: log)
+            var options = ["-v", item.voice, "-s", "\(item.rate)", "-p", "\(item.pitch)", "-w", wav, spokenText(item)]
+            if RandomTimbres.isRandom(espeakVoice: item.voice) { options.insert("--path=" + espeakData, at: 0) }
+            try Subprocess.run("espeak-ng", options, stderr: log)
         case .flite:
             try Subprocess.run("flite", ["-voice", item.voice, "--setf", "duration_stretch=\(item.stretch)", "-t", item.transcript, "-o", wav],
                                stderr: log)

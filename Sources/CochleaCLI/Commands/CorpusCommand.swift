@@ -13,7 +13,7 @@ struct CorpusCommand: ParsableCommand {
         _background_noise_/, validation_list.txt, testing_list.txt), sentences/ (multi-word utterances \
         with train.tsv, validation.tsv and test.tsv manifests), plan.tsv (every clip's parameters) and \
         voices.tsv (which speaker is in which split). Validation and test speakers never occur in training; \
-        the accented voices (festival's Czech, Italian, Finnish and Catalan ones) only train. \
+        the accented voices (festival's Czech, Italian, Finnish and Catalan ones) and the random timbres only train. \
         The same seed and options give byte-identical audio.
 
         Needs: \(VoiceCatalogue.installCommand)
@@ -66,6 +66,19 @@ struct CorpusCommand: ParsableCommand {
     var espeakAccentedSentences = CorpusOptions().espeakAccentedSentences
 
     @Option(help: """
+        espeak timbres of Cochlea's own, 0 to \(RandomTimbres.maximumCount): variant files drawn at random \
+        (vocal tract length and formants, pitch, breath, roughness, flutter, voicing), each a fixed \
+        voice, speaking English in espeak's eight accents, in training only. With --random-timbre-share.
+        """)
+    var randomTimbres = CorpusOptions().randomTimbres
+
+    @Option(help: """
+        Share of espeak's training clips spoken by the random timbres instead of espeak's own, e.g. 0.6: \
+        more voices, the same number of clips. The held-out splits stay the same.
+        """)
+    var randomTimbreShare = CorpusOptions().randomTimbreShare
+
+    @Option(help: """
         Share of the real-person voices' training clips pitched 150–500 cents down instead of \
         ±300 (the English ones speak at 105–130 Hz, many men at 80–100), e.g. 0.25; the held-out \
         clips stay the same.
@@ -115,6 +128,8 @@ struct CorpusCommand: ParsableCommand {
         o.accentedSentences = accentedSentences
         o.espeakAccentedClipsPerWord = espeakAccentedClipsPerWord
         o.espeakAccentedSentences = espeakAccentedSentences
+        o.randomTimbres = randomTimbres
+        o.randomTimbreShare = randomTimbreShare
         o.recordedValidation = recordedValidation
         o.loweredVoiceShare = loweredVoices
         o.recordedShare = recordedShare
@@ -144,7 +159,8 @@ struct CorpusCommand: ParsableCommand {
         try PlanFile.write(plan, to: out + "/plan.tsv")
         let splits = plan.speakerSplits
         let espeakAccented = VoiceCatalogue.espeakAccented(speakers.filter { splits[$0.id] == .train })
-        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented + espeakAccented, plan: plan), to: out + "/voices.tsv")
+        let random = RandomTimbres.speakers(count: options.randomTimbres)
+        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented + espeakAccented + random, plan: plan), to: out + "/voices.tsv")
         let counts = Split.allCases.map { split in "\(splits.values.filter { $0 == split }.count) \(split.rawValue)" }
         Console.note("corpus: \(plan.items.count) plan lines; speakers \(counts.joined(separator: " / ")) (voices.tsv); plan in \(out)/plan.tsv")
         if planOnly { return }

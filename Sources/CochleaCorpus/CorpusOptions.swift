@@ -32,12 +32,18 @@ public struct CorpusOptions: Equatable, Sendable {
     /// Multi-word training utterances from espeak's timbres with the accents' languages.
     public var espeakAccentedSentences = 0
     /// espeak timbres of our own (`RandomTimbres`), 0 to `RandomTimbres.maximumCount`, that speak
-    /// `randomTimbreShare` of the training clips espeak's own timbres would otherwise speak.
+    /// `randomTimbreShare` of the training clips espeak's own timbres would otherwise speak, and
+    /// `randomTimbreClipsPerWord` and `randomTimbreSentences` more.
     public var randomTimbres = 0
     /// Share of espeak's training clips (single words and sentences) given to the random timbres
     /// instead, drawn from a stream of its own: every other parameter of the plan, and the held-out
     /// splits entirely, stay as they are without them.
     public var randomTimbreShare = 0.0
+    /// Single-word training clips per word spoken by the random timbres on top of everything else,
+    /// planned last from a stream of their own (the rest of the plan stays the same).
+    public var randomTimbreClipsPerWord = 0
+    /// Multi-word training utterances spoken by the random timbres on top of everything else.
+    public var randomTimbreSentences = 0
     /// Length of each `_background_noise_` recording (white, pink, brown, babble); 0 for none.
     public var noiseSeconds = 45.0
     /// Synthesisers to use; leaving one out drops its voices from the catalogue.
@@ -106,7 +112,9 @@ public struct CorpusOptions: Equatable, Sendable {
                               ("--train-sentences", trainSentences), ("--held-out-sentences", heldOutSentences),
                               ("--accented-clips-per-word", accentedClipsPerWord), ("--accented-sentences", accentedSentences),
                               ("--espeak-accented-clips-per-word", espeakAccentedClipsPerWord),
-                              ("--espeak-accented-sentences", espeakAccentedSentences)] where value < 0 {
+                              ("--espeak-accented-sentences", espeakAccentedSentences),
+                              ("--random-timbre-clips-per-word", randomTimbreClipsPerWord),
+                              ("--random-timbre-sentences", randomTimbreSentences)] where value < 0 {
             throw CorpusError.invalidOption("\(name) must be 0 or more, got \(value)")
         }
         guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {
@@ -118,8 +126,9 @@ public struct CorpusOptions: Equatable, Sendable {
         guard (0...1).contains(randomTimbreShare) else {
             throw CorpusError.invalidOption("--random-timbre-share must be 0 to 1, got \(randomTimbreShare)")
         }
-        guard (randomTimbres > 0) == (randomTimbreShare > 0) else {
-            throw CorpusError.invalidOption("--random-timbres and --random-timbre-share go together: how many timbres, and which share of espeak's training clips they speak")
+        let randomClips = randomTimbreShare > 0 || randomTimbreClipsPerWord + randomTimbreSentences > 0
+        guard (randomTimbres > 0) == randomClips else {
+            throw CorpusError.invalidOption("--random-timbres goes with --random-timbre-share or --random-timbre-clips-per-word / --random-timbre-sentences: how many timbres, and what they speak")
         }
         guard randomTimbres == 0 || engines.contains(.espeak) else {
             throw CorpusError.invalidOption("--random-timbres are espeak voices: --engines must include espeak")

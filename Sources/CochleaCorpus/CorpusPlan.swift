@@ -12,7 +12,8 @@ public struct CorpusPlan: Equatable, Sendable {
     /// (`VoiceCatalogue.accentedSpeakers`) only train, and say only the words every accent can say;
     /// their clips come next, drawn from a random stream of their own; then, as many as the options
     /// ask for, espeak's training timbres speaking with the accents' languages, from another stream.
-    /// The random timbres (`RandomTimbres`) take their share of espeak's training clips in the first part.
+    /// The random timbres (`RandomTimbres`) take their share of espeak's training clips in the first
+    /// part, and say their own clips last, from a third stream.
     public init(options: CorpusOptions, speakers: [Speaker], accented: [Speaker] = []) throws {
         try options.validate()
         let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare,
@@ -25,13 +26,17 @@ public struct CorpusPlan: Equatable, Sendable {
         items += try Self.trainingOnly(espeakAccented, options, seed: options.seed ^ 0xE5BE_AC00_0000_0001,
                                        clipsPerWord: options.espeakAccentedClipsPerWord, sentences: options.espeakAccentedSentences,
                                        espeakLanguages: Accent.allCases.map(\.espeakLanguage))
+        items += try Self.trainingOnly(RandomTimbres.speakers(count: options.randomTimbres), options, seed: options.seed ^ 0x7A4D_0000_0000_0002,
+                                       clipsPerWord: options.randomTimbreClipsPerWord, sentences: options.randomTimbreSentences,
+                                       everyWord: true)
     }
 
-    /// Training clips of `speakers` saying the words every accent can say, planned from `seed`.
-    private static func trainingOnly(_ speakers: [Speaker], _ options: CorpusOptions, seed: UInt64, clipsPerWord: Int,
-                                     sentences: Int, espeakLanguages: [String] = VoiceCatalogue.espeakAccents) throws -> [PlanItem] {
+    /// Training clips of `speakers` saying the words every accent can say (or, `everyWord`, every
+    /// word), planned from `seed`.
+    private static func trainingOnly(_ speakers: [Speaker], _ options: CorpusOptions, seed: UInt64, clipsPerWord: Int, sentences: Int,
+                                     espeakLanguages: [String] = VoiceCatalogue.espeakAccents, everyWord: Bool = false) throws -> [PlanItem] {
         var sayable = options
-        sayable.words = options.words.filter(Accent.everyAccentSays)
+        if !everyWord { sayable.words = options.words.filter(Accent.everyAccentSays) }
         sayable.randomTimbres = 0
         sayable.randomTimbreShare = 0
         guard !speakers.isEmpty, !sayable.words.isEmpty, clipsPerWord + sentences > 0 else { return [] }

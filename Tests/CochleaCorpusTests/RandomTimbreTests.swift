@@ -76,14 +76,40 @@ final class RandomTimbreTests: XCTestCase {
         XCTAssertEqual(try CorpusPlan(options: options, speakers: speakers, accented: VoiceCatalogue.accentedSpeakers), plan, "repeatable")
     }
 
+    func testRandomTimbresSayClipsOfTheirOwnLastAndEveryWord() throws {
+        var options = smallOptions()
+        options.words = ["yes", "seven", "lights"]
+        options.espeakAccentedClipsPerWord = 1
+        let before = try CorpusPlan(options: options, speakers: speakers, accented: VoiceCatalogue.accentedSpeakers)
+        options.randomTimbres = 30
+        options.randomTimbreClipsPerWord = 20
+        options.randomTimbreSentences = 25
+        let plan = try CorpusPlan(options: options, speakers: speakers, accented: VoiceCatalogue.accentedSpeakers)
+        XCTAssertEqual(Array(plan.items.prefix(before.items.count)), before.items, "the rest of the plan stays as it was")
+        let added = plan.items.dropFirst(before.items.count)
+        XCTAssertEqual(added.count, 3 * 20 + 25)
+        XCTAssertEqual(added.filter { $0.transcript == "lights" }.count, 20, "words no accent can say are said too")
+        for item in added {
+            XCTAssertEqual(item.split, .train)
+            XCTAssertTrue(RandomTimbres.isRandom(espeakVoice: item.voice), item.voice)
+            XCTAssertTrue(VoiceCatalogue.espeakAccents.contains(String(item.voice.split(separator: "+")[0])), "English: \(item.voice)")
+        }
+        XCTAssertEqual(Set(added.map(\.speaker)).count, 30, "every timbre speaks")
+        let files = plan.items.filter { $0.part == .word || $0.part == .sentence }.map(\.path)
+        XCTAssertEqual(Set(files).count, files.count, "file names stay unique")
+    }
+
     func testImpossibleValuesAreRefusedNamingTheOption() {
         var options = smallOptions()
         options.randomTimbres = 201
         options.randomTimbreShare = 0.5
         XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--random-timbres must be 0 to 200"), "\($0)") }
         options.randomTimbres = 0
-        XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("go together"), "\($0)") }
+        XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--random-timbres goes with"), "\($0)") }
         options.randomTimbres = 5
+        options.randomTimbreSentences = -1
+        XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--random-timbre-sentences must be 0 or more"), "\($0)") }
+        options.randomTimbreSentences = 0
         options.randomTimbreShare = 1.5
         XCTAssertThrowsError(try options.validate()) { XCTAssertTrue("\($0)".contains("--random-timbre-share must be 0 to 1, got 1.5"), "\($0)") }
         options.randomTimbreShare = 0.5

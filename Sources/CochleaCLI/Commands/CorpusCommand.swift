@@ -68,7 +68,8 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: """
         espeak timbres of Cochlea's own, 0 to \(RandomTimbres.maximumCount): variant files drawn at random \
         (vocal tract length and formants, pitch, breath, roughness, flutter, voicing), each a fixed \
-        voice, speaking English in espeak's eight accents, in training only. With --random-timbre-share.
+        voice, speaking English in espeak's eight accents, in training only. With --random-timbre-share \
+        and/or the two options after it.
         """)
     var randomTimbres = CorpusOptions().randomTimbres
 
@@ -77,6 +78,12 @@ struct CorpusCommand: ParsableCommand {
         more voices, the same number of clips. The held-out splits stay the same.
         """)
     var randomTimbreShare = CorpusOptions().randomTimbreShare
+
+    @Option(help: "Single-word training clips per word spoken by the random timbres on top of everything else.")
+    var randomTimbreClipsPerWord = CorpusOptions().randomTimbreClipsPerWord
+
+    @Option(help: "Multi-word training utterances spoken by the random timbres on top of everything else.")
+    var randomTimbreSentences = CorpusOptions().randomTimbreSentences
 
     @Option(help: """
         Share of the real-person voices' training clips pitched 150–500 cents down instead of \
@@ -130,6 +137,8 @@ struct CorpusCommand: ParsableCommand {
         o.espeakAccentedSentences = espeakAccentedSentences
         o.randomTimbres = randomTimbres
         o.randomTimbreShare = randomTimbreShare
+        o.randomTimbreClipsPerWord = randomTimbreClipsPerWord
+        o.randomTimbreSentences = randomTimbreSentences
         o.recordedValidation = recordedValidation
         o.loweredVoiceShare = loweredVoices
         o.recordedShare = recordedShare

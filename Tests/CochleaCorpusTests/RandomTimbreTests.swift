@@ -23,7 +23,7 @@ final class RandomTimbreTests: XCTestCase {
             XCTAssertTrue(text.hasPrefix("language variant\nname \(RandomTimbres.variantName(number))\ngender \(gender.rawValue)\n"), text)
             let lines = formants(text)
             XCTAssertEqual(lines.map { $0[0] }, Array(0..<9))
-            // Vocal tract ×0.86–1.06 (men) or ×1.02–1.22 (women), each of formants 1–5 ±10% more.
+            // Formants ×0.86–1.06 (men) or ×1.02–1.22 (women), each of formants 1–5 ±10% more.
             let range = gender == .female ? 91...135 : 77...117
             for line in lines { XCTAssertTrue(range.contains(line[1]), "\(gender) formant \(line): \(text)") }
             let pitch = text.split(separator: "\n").first { $0.hasPrefix("pitch ") }!.split(separator: " ").dropFirst().map { Int($0)! }

@@ -38,7 +38,7 @@ let package = Package(
         // CTC knows nothing of LSTMs: it takes log-probabilities and returns losses and gradients.
         .target(name: "CochleaCTC", dependencies: ["CochleaCore"], swiftSettings: optimize),
         // From log-probabilities to words: greedy and beam search, lexicons, language models.
-        .target(name: "CochleaDecoding", dependencies: ["CochleaCore"], swiftSettings: optimize),
+        .target(name: "CochleaDecoding", dependencies: ["CochleaCore", "CochleaCTC"], swiftSettings: optimize),
         .target(name: "CochleaMetrics", dependencies: ["CochleaCore"], swiftSettings: optimize),
         // Recognition: files → features → network → decoding, batched, with memory kept flat.
         .target(

@@ -42,25 +42,13 @@ public enum CTCReference {
     ) -> (loss: Double, gradient: [Double]) {
         let t = lp.count / c
         let s = 2 * target.count + 1
-        let label = (0..<s).map { $0 % 2 == 0 ? 0 : target[$0 / 2] }
-        // Entering state j from j − 2 skips a blank: only into a label unlike the one before.
-        let canSkip = (0..<s).map { $0 >= 3 && label[$0] != 0 && label[$0] != label[$0 - 2] }
+        let label = extendedLabels(target)
+        let canSkip = skips(label)
         var gradient = [Double](repeating: 0, count: lp.count)
         guard t > 0 else { return (target.isEmpty ? 0 : .infinity, gradient) }
         func y(_ frame: Int, _ state: Int) -> Double { lp[frame * c + label[state]] }
 
-        var alpha = [[Double]](repeating: [Double](repeating: -.infinity, count: s), count: t)
-        alpha[0][0] = y(0, 0)
-        if s > 1 { alpha[0][1] = y(0, 1) }
-        for f in 1..<t {
-            for j in 0..<s {
-                var sum = alpha[f - 1][j]
-                if j >= 1 { sum = logAdd(sum, alpha[f - 1][j - 1]) }
-                if canSkip[j] { sum = logAdd(sum, alpha[f - 1][j - 2]) }
-                alpha[f][j] = sum + y(f, j)
-            }
-        }
-        let logLikelihood = s > 1 ? logAdd(alpha[t - 1][s - 1], alpha[t - 1][s - 2]) : alpha[t - 1][s - 1]
+        let (alpha, logLikelihood) = forward(logProbs: lp, classes: c, target: target)
         guard logLikelihood > -.infinity else { return (.infinity, gradient) }
 
         var beta = [[Double]](repeating: [Double](repeating: -.infinity, count: s), count: t)
@@ -88,8 +76,46 @@ public enum CTCReference {
         return (-logLikelihood, gradient)
     }
 
+    /// ln p(target | logProbs) in nats (−∞ when no alignment has nonzero probability, and for no
+    /// frames) for one utterance's `logProbs` [T, C]: the forward recursion alone.
+    public static func logLikelihood(logProbs: [Double], classes: Int, target: [Int]) -> Double {
+        logProbs.isEmpty ? -.infinity : forward(logProbs: logProbs, classes: classes, target: target).logLikelihood
+    }
+
+    /// α [T][S] (log space; α_t(j) includes y_t) and ln p(target | logProbs), for T ≥ 1.
+    static func forward(logProbs lp: [Double], classes c: Int, target: [Int]) -> (alpha: [[Double]], logLikelihood: Double) {
+        let t = lp.count / c
+        let s = 2 * target.count + 1
+        let label = extendedLabels(target)
+        let canSkip = skips(label)
+        func y(_ frame: Int, _ state: Int) -> Double { lp[frame * c + label[state]] }
+        var alpha = [[Double]](repeating: [Double](repeating: -.infinity, count: s), count: t)
+        alpha[0][0] = y(0, 0)
+        if s > 1 { alpha[0][1] = y(0, 1) }
+        for f in 1..<t {
+            for j in 0..<s {
+                var sum = alpha[f - 1][j]
+                if j >= 1 { sum = logAdd(sum, alpha[f - 1][j - 1]) }
+                if canSkip[j] { sum = logAdd(sum, alpha[f - 1][j - 2]) }
+                alpha[f][j] = sum + y(f, j)
+            }
+        }
+        let logLikelihood = s > 1 ? logAdd(alpha[t - 1][s - 1], alpha[t - 1][s - 2]) : alpha[t - 1][s - 1]
+        return (alpha, logLikelihood)
+    }
+
+    /// The target with blanks (class 0) between and around its labels: S = 2L + 1 states.
+    public static func extendedLabels(_ target: [Int]) -> [Int] {
+        (0..<(2 * target.count + 1)).map { $0 % 2 == 0 ? 0 : target[$0 / 2] }
+    }
+
+    /// Entering state j from j − 2 skips a blank: only into a label unlike the one before.
+    public static func skips(_ label: [Int]) -> [Bool] {
+        label.indices.map { $0 >= 3 && label[$0] != 0 && label[$0] != label[$0 - 2] }
+    }
+
     /// log(e^a + e^b), exact for −∞ arguments.
-    static func logAdd(_ a: Double, _ b: Double) -> Double {
+    public static func logAdd(_ a: Double, _ b: Double) -> Double {
         let m = max(a, b)
         guard m > -.infinity else { return -.infinity }
         return m + log(exp(a - m) + exp(b - m))

@@ -1,3 +1,4 @@
+import CochleaCTC
 import Foundation
 
 /// Decoding for recordings that hold exactly one word of a list, as Speech Commands' clips do:
@@ -28,11 +29,12 @@ public final class OneWordDecoder: TranscriptDecoder {
     }
 
     public func decode(_ logProbs: LogProbabilities) -> Transcript {
-        let scores = spellings.map { Self.logLikelihood(logProbs, labels: $0) }
+        let rows = Self.doubleRows(logProbs)
+        let scores = spellings.map { CTCReference.logLikelihood(logProbs: rows, classes: logProbs.classes, target: $0) }
         let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
         let best = ranked[0]
         guard scores[best] > -.infinity else { return Transcript(text: "", words: [], confidence: 0, score: -.infinity) }
-        let total = scores.reduce(-Double.infinity, Self.logAdd)
+        let total = scores.reduce(-Double.infinity, CTCReference.logAdd)
         let confidence = exp(scores[best] - total)
         let (first, last) = Self.bestPathSpan(logProbs, labels: spellings[best])
         var word = words[best]
@@ -44,43 +46,39 @@ public final class OneWordDecoder: TranscriptDecoder {
         return Transcript(text: word, words: [decoded], confidence: confidence, score: scores[best], alternatives: alternatives)
     }
 
-    /// ln P(labels | logProbs) under CTC (blank = class 0): the forward recursion over the labels with
-    /// blanks between and around them, a blank skippable between two different labels.
+    /// ln P(labels | logProbs) under CTC (blank = class 0), by the CTC loss's reference forward pass.
     static func logLikelihood(_ lp: LogProbabilities, labels: [Int]) -> Double {
-        let states = 2 * labels.count + 1
-        guard lp.frames > 0 else { return -.infinity }
-        var alpha = [Double](repeating: -.infinity, count: states), next = alpha
-        alpha[0] = Double(lp.row(0)[0])
-        if states > 1 { alpha[1] = Double(lp.row(0)[labels[0]]) }
-        for t in 1..<lp.frames {
+        CTCReference.logLikelihood(logProbs: doubleRows(lp), classes: lp.classes, target: labels)
+    }
+
+    /// The [T, C] rows in Double, once per recording, for every word's forward pass.
+    private static func doubleRows(_ lp: LogProbabilities) -> [Double] {
+        var rows = [Double]()
+        rows.reserveCapacity(lp.frames * lp.classes)
+        for t in 0..<lp.frames {
             let row = lp.row(t)
-            for j in 0..<states {
-                var sum = alpha[j]
-                if j >= 1 { sum = logAdd(sum, alpha[j - 1]) }
-                if canSkip(into: j, labels) { sum = logAdd(sum, alpha[j - 2]) }
-                next[j] = sum + Double(row[label(j, labels)])
-            }
-            swap(&alpha, &next)
+            for k in 0..<lp.classes { rows.append(Double(row[k])) }
         }
-        return states > 1 ? logAdd(alpha[states - 1], alpha[states - 2]) : alpha[0]
+        return rows
     }
 
     /// First and last frame of the labels on the single most probable CTC path of `labels`.
     static func bestPathSpan(_ lp: LogProbabilities, labels: [Int]) -> (first: Int, last: Int) {
-        let states = 2 * labels.count + 1
+        let label = CTCReference.extendedLabels(labels), canSkip = CTCReference.skips(label)
+        let states = label.count
         // Per state: the best path's score and the frame where its first label began.
         var score = [Double](repeating: -.infinity, count: states), start = [Int](repeating: 0, count: states)
         var nextScore = score, nextStart = start
         var lastLabelFrame = [Int](repeating: 0, count: states), nextLast = lastLabelFrame
         score[0] = Double(lp.row(0)[0])
-        if states > 1 { score[1] = Double(lp.row(0)[labels[0]]) }
+        if states > 1 { score[1] = Double(lp.row(0)[label[1]]) }
         for t in 1..<max(1, lp.frames) {
             let row = lp.row(t)
             for j in 0..<states {
                 var from = j
                 if j >= 1, score[j - 1] > score[from] { from = j - 1 }
-                if canSkip(into: j, labels), score[j - 2] > score[from] { from = j - 2 }
-                nextScore[j] = score[from] + Double(row[label(j, labels)])
+                if canSkip[j], score[j - 2] > score[from] { from = j - 2 }
+                nextScore[j] = score[from] + Double(row[label[j]])
                 // A path entering the first label here starts here; a label state records its last frame.
                 nextStart[j] = j == 1 && from == 0 ? t : start[from]
                 nextLast[j] = j % 2 == 1 ? t : lastLabelFrame[from]
@@ -91,18 +89,5 @@ public final class OneWordDecoder: TranscriptDecoder {
         }
         let end = states > 1 && score[states - 2] > score[states - 1] ? states - 2 : states - 1
         return (start[end], lastLabelFrame[end])
-    }
-
-    private static func label(_ state: Int, _ labels: [Int]) -> Int { state % 2 == 0 ? 0 : labels[state / 2] }
-
-    /// Entering state j from j − 2 skips a blank: only into a label unlike the one before.
-    private static func canSkip(into j: Int, _ labels: [Int]) -> Bool {
-        j >= 3 && j % 2 == 1 && labels[j / 2] != labels[j / 2 - 1]
-    }
-
-    static func logAdd(_ a: Double, _ b: Double) -> Double {
-        if a == -.infinity { return b }
-        if b == -.infinity { return a }
-        return max(a, b) + log1p(exp(-abs(a - b)))
     }
 }

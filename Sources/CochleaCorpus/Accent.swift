@@ -57,6 +57,16 @@ public enum Accent: String, CaseIterable, Sendable {
         return allCases.first { $0.espeakLanguage == language }
     }
 
+    /// The accent a plan item's voice speaks with: an accented festival voice's, or an espeak voice's
+    /// language's; nil for English.
+    public static func of(_ item: PlanItem) -> Accent? {
+        switch item.engine {
+        case .festival: return of(festivalVoice: item.voice)
+        case .espeak: return of(espeakVoice: item.voice)
+        case .flite, nil: return nil
+        }
+    }
+
     /// The accent of a festival voice, if it is one of the accented voices.
     public static func of(festivalVoice voice: String) -> Accent? {
         VoiceCatalogue.accentedSpeakers.first { $0.renderers.contains { $0.engine == .festival && $0.voice == voice } }?.accent

@@ -48,8 +48,7 @@ public enum CorpusLayout {
         var accents = [String: Set<String>]()
         for item in plan.items where !item.speaker.isEmpty {
             clips[item.speaker, default: 0] += 1
-            let accent = item.engine == .espeak ? Accent.of(espeakVoice: item.voice) : Accent.of(festivalVoice: item.voice)
-            if let accent { accents[item.speaker, default: []].insert(accent.rawValue) }
+            if let accent = Accent.of(item) { accents[item.speaker, default: []].insert(accent.rawValue) }
         }
         var text = "speaker\tsplit\tgender\trecorded\trenderers\tclips\taccent\n"
         for speaker in speakers {

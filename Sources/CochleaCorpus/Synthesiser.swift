@@ -65,13 +65,7 @@ enum Synthesiser {
 
     /// What the synthesiser is given to say: the transcript, respelled for an accented voice.
     static func spokenText(_ item: PlanItem) -> String {
-        let accent: Accent?
-        switch item.engine {
-        case .festival: accent = Accent.of(festivalVoice: item.voice)
-        case .espeak: accent = Accent.of(espeakVoice: item.voice)
-        case .flite, nil: accent = nil
-        }
-        guard let accent else { return item.transcript }
+        guard let accent = Accent.of(item) else { return item.transcript }
         return accent.respell(item.transcript) ?? item.transcript
     }
 

@@ -4,9 +4,9 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// modulated noise, reverberation, clicks, noise, a band-limited channel, noise suppression,
+/// a tilt, modulated noise, reverberation, clicks, noise, a band-limited channel, noise suppression,
 /// compression, clipping, truncation, trimming or a warped filterbank this epoch, features
-/// recomputed from the audio resampled, given noise under the voice, reverberated, given clicks in
+/// recomputed from the audio resampled, tilted, given noise under the voice, reverberated, given clicks in
 /// its pauses, mixed with background noise, band-limited, noise-suppressed, compressed, clipped (in
 /// that order, as a voice reaches a microphone and the microphone a file), then, for a single word,
 /// cut inside its speech, then trimmed and padded with zeros (as the file is cut and edited); then
@@ -96,12 +96,13 @@ final class BatchPreparer {
         var truncation: TruncationOptions?
         var compression: CompressionOptions?
         var suppression: NoiseSuppressionOptions?
+        var tilt: TiltOptions?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
                 || voiceNoise != nil || clicks != nil || truncation != nil
-                || compression != nil || suppression != nil
+                || compression != nil || suppression != nil || tilt != nil
         }
     }
 
@@ -123,10 +124,11 @@ final class BatchPreparer {
         p.truncation = options.truncation.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.compression = options.compression.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         p.suppression = options.noiseSuppression.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
+        p.tilt = options.tilt.flatMap { random.nextUnitDouble() < $0.probability ? $0 : nil }
         return p
     }
 
-    /// Utterance `i`'s audio resampled, given noise under the voice, reverberated, given clicks in
+    /// Utterance `i`'s audio resampled, tilted, given noise under the voice, reverberated, given clicks in
     /// its pauses, mixed with noise, band-limited, noise-suppressed, compressed, clipped, then cut
     /// inside its speech, trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
@@ -134,6 +136,7 @@ final class BatchPreparer {
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
         // Played at `speed` times its rate: slower and lower for speed < 1.
         if p.speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / p.speed).rounded()), to: rate) }
+        if let tilt = p.tilt { samples = tilt.tilt(samples, sampleRate: rate, random: &random) }
         if let voiceNoise = p.voiceNoise { samples = voiceNoise.add(to: samples, sampleRate: rate, random: &random) }
         if let room = p.room { samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random) }
         if let clicks = p.clicks { samples = clicks.add(to: samples, sampleRate: rate, random: &random) }

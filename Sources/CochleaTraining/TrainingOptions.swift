@@ -62,6 +62,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var compression: CompressionOptions?
     /// A noise suppressor on the recording, off when nil (optional for the same reason).
     public var noiseSuppression: NoiseSuppressionOptions?
+    /// A voice's spectral tilt changed before noise is mixed, off when nil (optional for the same reason).
+    public var tilt: TiltOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -96,6 +98,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try truncation?.validate()
         try compression?.validate()
         try noiseSuppression?.validate()
+        try tilt?.validate(sampleRate: features.options.sampleRate)
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }

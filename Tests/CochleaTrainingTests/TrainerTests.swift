@@ -26,6 +26,7 @@ final class TrainerTests: XCTestCase {
         o.truncation = TruncationOptions(probability: 0.5)
         o.compression = CompressionOptions(probability: 0.5)
         o.noiseSuppression = NoiseSuppressionOptions(probability: 0.5)
+        o.tilt = TiltOptions(probability: 0.5)
         return o
     }
 

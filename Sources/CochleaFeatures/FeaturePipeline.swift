@@ -57,6 +57,8 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
     public var dynamicRange: DynamicRangeFloor?
     /// nil: statistics over every frame (and absent from older configs, like `emptyBands`).
     public var speechStatistics: SpeechStatistics?
+    /// nil: the logarithm of the filterbank energies (and absent from older configs, like `emptyBands`).
+    public var pcen: PCEN?
 
     public init(options: FeatureOptions = .kaldiMFCC, normalization: NormalizationMode = .none,
                 sliding: SlidingCMNOptions = SlidingCMNOptions(), deltas: DeltaOptions? = nil, stacking: FrameStacking? = nil) {
@@ -113,6 +115,12 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
                 throw FeatureOptionsError(message: "the speech range for normalisation statistics must be 5 to 120 dB, got \(speechStatistics.decibels)")
             }
         }
+        if let pcen {
+            guard options.kind == .fbank, options.useLogFbank, options.usePower, dynamicRange == nil, speechStatistics == nil else {
+                throw FeatureOptionsError(message: "PCEN replaces the logarithm of filterbank power energies: it needs log filterbank features of the power spectrum and no dynamic-range floor or speech statistics (they read the values as log energies)")
+            }
+            try pcen.validate()
+        }
         if normalization == .sliding && (!(1...Self.maximumSlidingWindow).contains(sliding.window)
                                           || !(0...Self.maximumSlidingWindow).contains(sliding.minWindow)) {
             throw FeatureOptionsError(message: "sliding CMN window and minimum window must be 1 and 0 to \(Self.maximumSlidingWindow) frames, got \(sliding.window) and \(sliding.minWindow)")
@@ -144,6 +152,7 @@ public final class PipelineExtractor {
         var matrix = extracted
         let empty = pipeline.emptyBands.map { $0.emptyColumns(of: extracted, floor: ditherFloor) } ?? []
         pipeline.dynamicRange?.apply(to: &matrix, powerSpectrum: pipeline.options.usePower)
+        pipeline.pcen?.apply(to: &matrix, frameShiftSeconds: pipeline.options.frameShiftMs / 1000)
         switch pipeline.normalization {
         case .none: break
         case .mean, .meanVariance:

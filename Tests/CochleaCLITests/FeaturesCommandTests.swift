@@ -17,6 +17,20 @@ final class FeaturesCommandTests: XCTestCase {
         assertClose(ours.values, reference.values, absolute: 1e-3, relative: 1e-4, "chirp via the CLI")
     }
 
+    func testPCENMatchesLibrosaThroughTheCLI() throws {
+        let out = folder.file("pcen")
+        let result = try CLI.run(["features", Fixtures.path("audio/speech.wav"), "--out", out, "--kind", "fbank",
+                                  "--num-mel-bins", "40", "--dither", "0", "--pcen"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let ours = try Npy.read(out + "/speech.npy")
+        let reference = try Fixtures.npy("features_pcen/speech.kaldi_fbank40_pcen.npy")
+        XCTAssertEqual(ours.shape, reference.shape)
+        assertClose(ours.values, reference.values, absolute: 1e-3, relative: 2e-3, "speech PCEN via the CLI")
+        let refused = try CLI.run(["features", Fixtures.path("audio/speech.wav"), "--out", out, "--pcen"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("PCEN replaces the logarithm"), refused.stderr)
+    }
+
     func testBadFilesAreReportedAndTheRestWritten() throws {
         let inputs = folder.file("in")
         try FileManager.default.createDirectory(atPath: inputs + "/sub", withIntermediateDirectories: true)

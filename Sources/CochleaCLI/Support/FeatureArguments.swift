@@ -60,6 +60,9 @@ struct FeatureArguments: ParsableArguments {
     @Option(help: ArgumentHelp(FeatureArguments.speechStatisticsHelp))
     var speechStatistics: Double?
     static let speechStatisticsHelp = "Take per-utterance normalisation statistics from the frames whose mean log energy lies within this many dB of the loudest frame's (e.g. 30), so that a clip cut close around its words and the same clip with pauses around it are normalised alike. Log filterbank features with mean or mean-variance normalisation only."
+    @Flag(help: ArgumentHelp(FeatureArguments.pcenHelp))
+    var pcen = false
+    static let pcenHelp = "Per-channel energy normalisation (PCEN, as in keyword spotters since Wang et al. 2017) instead of the logarithm of filterbank energies: each band divided by a 0.4 s running average of itself (gain 0.98), then compressed by a square root, so that steady noise and a channel's tilt cancel and onsets stand out. Log filterbank features of the power spectrum only, without --dynamic-range or --speech-statistics."
     @Option(help: "Sliding CMN window in frames (Kaldi --cmn-window).")
     var cmnWindow: Int = 600
     @Option(help: "Append deltas of this order (Kaldi add-deltas; 2 gives 39 columns from 13). 0: none.")
@@ -95,6 +98,7 @@ struct FeatureArguments: ParsableArguments {
         if maskEmptyBands { pipeline.emptyBands = EmptyBandMasking() }
         pipeline.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
         pipeline.speechStatistics = speechStatistics.map(SpeechStatistics.init(decibels:))
+        if pcen { pipeline.pcen = PCEN() }
         return pipeline
     }
 

@@ -53,6 +53,13 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
             (["--dynamic-range", "3"], "the dynamic range must be 10 to 200 dB"),
             (["--speech-statistics", "200"], "the speech range for normalisation statistics must be 5 to 120 dB"),
             (["--low-freq", "9000"], "need 0 ≤ low frequency (9000.0)"),
+            (["--tilt", "1.5"], "tilt probability must be in [0, 1]"),
+            (["--tilt", "0.3", "--tilt-gain=-40:6"], "tilt gains must lie in -30...30 dB"),
+            (["--tilt", "0.3", "--tilt-corner", "300"], "--tilt-corner takes LOW:HIGH in Hz"),
+            (["--tilt", "0.3", "--tilt-corner", "300:5000"], "below a quarter of the sample rate (4000 Hz)"),
+            (["--pcen", "--dynamic-range", "50"], "PCEN replaces the logarithm of filterbank power energies"),
+            (["--features", "mfcc13", "--pcen"], "PCEN replaces the logarithm"),
+            (["--cmvn", "none", "--mask-empty-bands"], "empty-band masking needs log filterbank features normalised per utterance"),
             (["--hidden", "0"], "hidden size"),
         ] {
             let result = try CLI.run(["train", Self.corpus, "--out", Self.folder.file("x")] + arguments)

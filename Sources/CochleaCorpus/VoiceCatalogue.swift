@@ -1,13 +1,15 @@
-/// The synthesisers the corpus uses, each from a Debian package.
+/// The synthesisers the corpus uses: three from Debian packages, and Piper from PyPI
+/// (`NeuralVoices`), run by a Python interpreter of the user's choice.
 public enum Engine: String, CaseIterable, Sendable, Comparable {
-    case espeak, flite, festival
+    case espeak, flite, festival, piper
 
-    /// The executable that runs it.
+    /// The executable that runs it (piper: the default Python; `CorpusGenerator.python` picks another).
     public var executable: String {
         switch self {
         case .espeak: return "espeak-ng"
         case .flite: return "flite"
         case .festival: return "festival"
+        case .piper: return "python3"
         }
     }
 

@@ -109,16 +109,19 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("word \"Go\": use lowercase letters"), bad.stderr)
 
         let planOnly = try CLI.run(["corpus", "--out", folder.path + "/p", "--plan-only", "--train-clips-per-word", "2",
-                                    "--accented-clips-per-word", "3", "--accented-sentences", "5"])
+                                    "--accented-clips-per-word", "3", "--accented-sentences", "5",
+                                    "--neural-clips-per-word", "4", "--neural-sentences", "6"])
         XCTAssertEqual(planOnly.status, 0, planOnly.stderr)
         let plan = try PlanFile.read(folder.path + "/p/plan.tsv")
-        XCTAssertEqual(plan.items.filter { $0.part == .word && $0.split == .train }.count, 40 + 60)
+        XCTAssertEqual(plan.items.filter { $0.part == .word && $0.split == .train }.count, 40 + 60 + 80)
+        XCTAssertEqual(plan.items.filter { $0.speaker == "joe" }.count, 80 + 6)
         XCTAssertEqual(plan.items.filter { $0.speaker.hasPrefix("cs-") || $0.speaker.hasPrefix("it-") || $0.speaker.hasPrefix("fi-")
                                             || $0.speaker.hasPrefix("ca-") }.count, 60 + 5)
         let voices = try String(contentsOfFile: folder.path + "/p/voices.tsv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(voices.first, "speaker\tsplit\tgender\trecorded\trenderers\tclips\taccent")
         XCTAssertTrue(voices.contains { $0.hasPrefix("cs-krb\ttrain\tmale\tyes\tfestival-czech-krb\t") && $0.hasSuffix("\tczech") }, "\(voices)")
         XCTAssertTrue(voices.contains { $0.hasPrefix("rms\t") && $0.hasSuffix("\tenglish") }, "\(voices)")
+        XCTAssertTrue(voices.contains { $0.hasPrefix("joe\ttrain\tmale\tyes\tpiper-en-us-joe-medium\t86\t") }, "\(voices)")
 
         let negative = try CLI.run(["corpus", "--out", folder.path + "/q", "--plan-only", "--accented-clips-per-word=-2"])
         XCTAssertNotEqual(negative.status, 0)
@@ -134,7 +137,8 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(tooMany.stderr.contains("--lowered-voices must be 0 to 0.5 (the other 0.5 of the real-person training clips are raised), got 0.7"), tooMany.stderr)
 
         let recorded = try CLI.run(["corpus", "--out", folder.path + "/r", "--plan-only", "--train-clips-per-word", "20",
-                                    "--accented-clips-per-word", "0", "--accented-sentences", "0", "--recorded-share", "0.8"])
+                                    "--accented-clips-per-word", "0", "--accented-sentences", "0", "--neural-clips-per-word", "0",
+                                    "--recorded-share", "0.8"])
         XCTAssertEqual(recorded.status, 0, recorded.stderr)
         let trainWords = try PlanFile.read(folder.path + "/r/plan.tsv").items.filter { $0.part == .word && $0.split == .train }
         let share = Double(trainWords.filter { $0.engine != .espeak }.count) / Double(trainWords.count)

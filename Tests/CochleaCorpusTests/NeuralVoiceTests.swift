@@ -121,6 +121,8 @@ final class NeuralVoiceTests: XCTestCase {
         try Subprocess.run("python3", ["-m", "py_compile", folder.file("neural.py")], stderr: folder.file("err.log"))
         XCTAssertTrue(NeuralVoices.driver.contains("onnxruntime.set_seed(int(sys.argv[1]))"))
         XCTAssertTrue(NeuralVoices.driver.contains("os.replace(path + \".part\", path)"), "a WAV appears only when whole")
+        XCTAssertTrue(NeuralVoices.driver.contains("add_session_config_entry(\"session.intra_op.allow_spinning\", \"0\")"),
+                      "onnxruntime's threads do not spin")
     }
 
     /// A few clips of joe through Piper and sox, twice (about 3 s): whole words of speech, the same bytes.

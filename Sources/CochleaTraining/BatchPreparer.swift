@@ -20,13 +20,25 @@ final class BatchPreparer {
     private let workers: [Worker]
 
     /// One per thread: feature extractors for the unwarped filterbank and, made when first needed,
-    /// for each warp factor; a convolver for reverberation, a gate for noise suppression.
+    /// for each warp factor; resamplers for each speed factor; a convolver for reverberation, a gate
+    /// for noise suppression.
     final class Worker {
         let pipeline: FeaturePipeline
         let convolver = FFTConvolver()
         private(set) lazy var gate = SpectralGate()
         private var extractors: [Int: PipelineExtractor] = [:]
+        private var resamplers: [Int: RationalResampler] = [:]
         init(_ pipeline: FeaturePipeline) { self.pipeline = pipeline }
+
+        /// `samples` sped up by `percent` / 100 (slowed down below 100): read as if recorded at
+        /// that many times their rate, then brought back to it, so that tempo, pitch and formants
+        /// all move by the factor (Kaldi's speed perturbation). The factor is a ratio of whole
+        /// numbers, so its filter is designed once.
+        func speed(_ samples: [Float], percent: Int) -> [Float] {
+            if percent == 100 { return samples }
+            if resamplers[percent] == nil { resamplers[percent] = RationalResampler(from: percent, to: 100) }
+            return resamplers[percent]!.resample(samples)
+        }
 
         /// The extractor for warp factor 1 + step · 0.025.
         func extractor(warpStep step: Int) throws -> PipelineExtractor {
@@ -134,8 +146,7 @@ final class BatchPreparer {
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
-        // Played at `speed` times its rate: slower and lower for speed < 1.
-        if p.speed != 1 { samples = try Resampler.resample(samples, from: Int((Double(rate) / p.speed).rounded()), to: rate) }
+        samples = worker.speed(samples, percent: Int((p.speed * 100).rounded()))
         if let tilt = p.tilt { samples = tilt.tilt(samples, sampleRate: rate, random: &random) }
         if let voiceNoise = p.voiceNoise { samples = voiceNoise.add(to: samples, sampleRate: rate, random: &random) }
         if let room = p.room { samples = room.reverberate(samples, sampleRate: rate, convolver: worker.convolver, random: &random) }

@@ -97,7 +97,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Lowest and highest noise SNR in dB, e.g. 5:30.") var noiseSnr = "5:30"
     @Option(help: "Share of training utterances speed-perturbed each epoch (resampled: tempo, pitch and formants).")
     var speedPerturbation = TrainingOptions().speedProbability
-    @Option(help: "Lowest and highest speed factor, e.g. 0.85:1.25.") var speedRange = "0.85:1.25"
+    @Option(help: "Lowest and highest speed factor, in steps of 0.01 (1.1: 10% faster and higher), e.g. 0.9:1.1.")
+    var speedRange = "0.8:1.18"
     @Option(help: "Share of training utterances with a warped mel filterbank each epoch (VTLP).")
     var warp = TrainingOptions().warpProbability
     @Option(help: "Lowest and highest warp factor, e.g. 0.85:1.15.") var warpRange = "0.85:1.15"
@@ -184,7 +185,7 @@ struct TrainCommand: ParsableCommand {
         o.specAugment.timeMasks = timeMasks
         o.noiseProbability = noise
         o.speedProbability = speedPerturbation
-        o.speedRange = try Self.range(speedRange, option: "--speed-range", example: "0.85:1.25")
+        o.speedRange = try Self.range(speedRange, option: "--speed-range", example: "0.9:1.1")
         o.warpProbability = warp
         o.warpRange = try Self.range(warpRange, option: "--warp-range", example: "0.85:1.15")
         o.noiseSNR = try Self.range(noiseSnr, option: "--noise-snr", unit: " in dB", example: "5:30")

@@ -75,7 +75,8 @@ public struct RationalResampler: Sendable {
                 } else {
                     // The clip's edges: the taps that fall outside it meet zeros.
                     var sum: Float = 0
-                    for s in max(0, -start)..<max(0, min(taps, n - start)) { sum += input[start + s] * kernel[s] }
+                    let lower = max(0, -start), upper = min(taps, n - start)
+                    if lower < upper { for s in lower..<upper { sum += input[start + s] * kernel[s] } }
                     output[m] = sum
                 }
             }

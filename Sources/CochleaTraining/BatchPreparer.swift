@@ -121,7 +121,10 @@ final class BatchPreparer {
     /// Draws what happens to one utterance, in a fixed order.
     func draw(_ random: inout SeededRandom) -> Perturbation {
         var p = Perturbation()
-        if random.nextUnitDouble() < options.speedProbability { p.speed = random.nextDouble(in: options.speedRange) }
+        if random.nextUnitDouble() < options.speedProbability {
+            // Durations (1 / factor) spread evenly, as they were drawn when the factor meant its inverse.
+            p.speed = 1 / random.nextDouble(in: (1 / options.speedRange.upperBound)...(1 / options.speedRange.lowerBound))
+        }
         p.noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
         if random.nextUnitDouble() < options.warpProbability {
             p.warpStep = Int(((random.nextDouble(in: options.warpRange) - 1) / 0.025).rounded())

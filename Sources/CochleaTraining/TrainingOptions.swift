@@ -33,8 +33,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Share of training utterances resampled each epoch by a random factor in `speedRange`, in
     /// steps of 0.01, which changes tempo, pitch and formants together (Kaldi's speed perturbation,
     /// drawn anew every epoch): 1.18 is 18% faster and higher, which brings the men's voices the corpus
-    /// has closer to women's and children's vocal tracts, which it lacks. (Until 2026-11-27 a factor
-    /// f did what 1 / f does now, and the default was 0.85...1.25: the same span.)
+    /// has closer to women's and children's vocal tracts, which it lacks. Drawn so that the clip's
+    /// new duration (1 / factor of the old) is uniform. (Until 2026-11-27 a factor f did what 1 / f
+    /// does now, and the default was 0.85...1.25, uniform: the same draws.)
     public var speedProbability = 0.6
     public var speedRange: ClosedRange<Double> = 0.8...1.18
     /// Share of training utterances whose mel filterbank is warped each epoch (VTLP: Jaitly and

@@ -31,6 +31,9 @@ final class RationalResamplerTests: XCTestCase {
         XCTAssertEqual(RationalResampler(from: 100, to: 85).outputCount(inputCount: 16_000), 13_600)
         XCTAssertEqual(RationalResampler(from: 100, to: 85).taps % 8, 0)
         XCTAssertEqual(RationalResampler(from: 7, to: 7).resample([1, 2, 3]).count, 3)
+        // Clips shorter than the filter: every tap meets the edge.
+        XCTAssertEqual(RationalResampler(from: 100, to: 125).resample([1]).count, 2)
+        XCTAssertEqual(RationalResampler(from: 100, to: 85).resample([]), [])
     }
 
     /// A tone sampled at 18,824 Hz (a 16 kHz clip read at speed 0.85), brought to 16 kHz: the same

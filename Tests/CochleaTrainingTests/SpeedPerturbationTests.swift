@@ -1,3 +1,4 @@
+import CochleaCore
 import CochleaFeatures
 @testable import CochleaTraining
 import Foundation
@@ -23,6 +24,27 @@ final class SpeedPerturbationTests: XCTestCase {
             XCTAssertEqual(frequency(sped), 500 * factor, accuracy: 1, "\(percent)%: pitch")
         }
         XCTAssertEqual(worker.speed(tone, percent: 100), tone, "100% leaves the clip alone")
+    }
+
+    /// The durations the factors give are uniform over 1 / 1.18 ... 1 / 0.8 (what 0.85...1.25 gave
+    /// before the factor was turned round): 62% of the clips come out longer.
+    func testDurationsAreSpreadEvenly() throws {
+        var problems = [DatasetProblem]()
+        let store = try FeatureStore(utterances: [], pipeline: .defaultForTraining, threads: 1, problems: &problems)
+        let preparer = try BatchPreparer(items: [], store: store, options: TrainingOptions(), mixer: nil)
+        var durations = [Double]()
+        for seed in 0..<20_000 {
+            var random = SeededRandom(seed: UInt64(seed))
+            let speed = preparer.draw(&random).speed
+            if speed != 1 { durations.append(1 / speed) }
+        }
+        XCTAssertEqual(Double(durations.count) / 20_000, 0.6, accuracy: 0.015, "the share perturbed")
+        XCTAssertGreaterThanOrEqual(durations.min()!, 1 / 1.18 - 1e-9)
+        XCTAssertLessThanOrEqual(durations.max()!, 1 / 0.8 + 1e-9)
+        let longer = Double(durations.filter { $0 > 1 }.count) / Double(durations.count)
+        XCTAssertEqual(longer, (1.25 - 1) / (1.25 - 1 / 1.18), accuracy: 0.015)
+        let sorted = durations.sorted()
+        XCTAssertEqual(sorted[sorted.count / 2], (1 / 1.18 + 1.25) / 2, accuracy: 0.01, "the median duration")
     }
 
     func testTheDefaultRangeSpansWhatItDidBefore() {

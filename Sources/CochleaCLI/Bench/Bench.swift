@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
         Build in release mode first: swift build -c release.
         """,
         subcommands: [BenchFeatures.self, BenchModel.self, BenchTranscribe.self, BenchCTC.self, BenchDecode.self, BenchScore.self,
-                      BenchScaling.self])
+                      BenchScaling.self, BenchSpeed.self])
 }
 
 struct PeerArguments: ParsableArguments {

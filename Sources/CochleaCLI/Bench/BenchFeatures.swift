@@ -99,11 +99,13 @@ struct BenchFeatures: ParsableCommand {
         }
     }
 
-    private func cpuName() -> String {
-        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let family = info.split(separator: "\n").first { $0.hasPrefix("cpu family") }?.split(separator: ":").last ?? "?"
-        return "CPU family \(family.trimmingCharacters(in: .whitespaces)) (23 = Zen 1, 25 = Zen 4)"
-    }
+}
+
+/// The CPU family from /proc/cpuinfo, which says which machine the figures come from.
+func cpuName() -> String {
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let family = info.split(separator: "\n").first { $0.hasPrefix("cpu family") }?.split(separator: ":").last ?? "?"
+    return "CPU family \(family.trimmingCharacters(in: .whitespaces)) (23 = Zen 1, 25 = Zen 4, 26 = Zen 5)"
 }
 
 /// A scratch folder removed when the benchmark ends.

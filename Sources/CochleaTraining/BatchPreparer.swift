@@ -134,8 +134,8 @@ final class BatchPreparer {
     /// `samples` sped up by `percent` / 100 (slowed down below 100): read as if recorded at that
     /// many times their rate, then brought back to it, so that tempo, pitch and formants all move by
     /// the factor (Kaldi's speed perturbation). On the 0.01 grid the ratio is one of small whole
-    /// numbers, for which libsoxr designs its filter quickly (`cochlea bench speed`: 0.1 ms per 1 s
-    /// clip, against 0.3 ms for the arbitrary ratios used until 2026-11-27).
+    /// numbers, for which libsoxr designs its filter quickly (`cochlea bench speed`: 0.14 ms per 1 s
+    /// clip, against 0.37 ms for the arbitrary ratios used until 2026-11-27).
     static func speed(_ samples: [Float], percent: Int) throws -> [Float] {
         percent == 100 ? samples : try Resampler.resample(samples, from: percent, to: 100)
     }

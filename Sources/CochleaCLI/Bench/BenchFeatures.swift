@@ -98,7 +98,6 @@ struct BenchFeatures: ParsableCommand {
             return path
         }
     }
-
 }
 
 /// The CPU family from /proc/cpuinfo, which says which machine the figures come from.

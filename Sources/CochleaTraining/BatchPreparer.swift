@@ -110,8 +110,10 @@ final class BatchPreparer {
     func draw(_ random: inout SeededRandom) -> Perturbation {
         var p = Perturbation()
         if random.nextUnitDouble() < options.speedProbability {
-            // Durations (1 / factor) spread evenly, as they were drawn when the factor meant its inverse.
-            p.speed = 1 / random.nextDouble(in: (1 / options.speedRange.upperBound)...(1 / options.speedRange.lowerBound))
+            let range = options.speedRange
+            // Durations (1 / factor) spread evenly, as they were drawn when the factor meant its
+            // inverse; a run saved then goes on as it began.
+            p.speed = 1 / random.nextDouble(in: options.speedConvention == nil ? range : (1 / range.upperBound)...(1 / range.lowerBound))
         }
         p.noise = mixer != nil && random.nextUnitDouble() < options.noiseProbability
         if random.nextUnitDouble() < options.warpProbability {

@@ -38,6 +38,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// does now, and the default was 0.85...1.25, uniform: the same draws.)
     public var speedProbability = 0.6
     public var speedRange: ClosedRange<Double> = 0.8...1.18
+    /// "kaldi" in options made since 2026-11-27; nil in a checkpoint saved before, whose
+    /// `speedRange` still means the inverse factors, drawn uniformly, and is resumed that way.
+    public var speedConvention: String? = "kaldi"
     /// Share of training utterances whose mel filterbank is warped each epoch (VTLP: Jaitly and
     /// Hinton 2013), by a factor in `warpRange` in steps of 0.025: formants move, pitch and tempo stay.
     public var warpProbability = 0.5

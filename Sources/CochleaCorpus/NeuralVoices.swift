@@ -38,7 +38,9 @@ public enum NeuralVoices {
     /// two batches side by side on 2 cores took 8.0 s spinning, 6.4 s not, the same bytes.
     static func run(_ jobs: [(PlanItem, String)], seed: UInt64, python: String, scratch: String, name: String, log: String) throws {
         let script = "\(scratch)/neural.py", list = "\(scratch)/\(name).tsv"
-        try driver.write(toFile: script, atomically: true, encoding: .utf8)
+        // Once per scratch folder (a run's own): batches side by side that both write it write the
+        // same bytes, each whole (atomically).
+        if !FileManager.default.fileExists(atPath: script) { try driver.write(toFile: script, atomically: true, encoding: .utf8) }
         let lines = jobs.map { item, wav in "\(item.voice)\t\(item.stretch)\t\(wav)\t\(item.transcript)\n" }
         try lines.joined().write(toFile: list, atomically: true, encoding: .utf8)
         try Subprocess.run(python, [script, "\(seed % (1 << 31))", list], stderr: log)

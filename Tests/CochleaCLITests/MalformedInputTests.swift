@@ -199,6 +199,8 @@ final class MalformedInputTests: XCTestCase {
             (["transcribe", "--model", model, clip, "--beam", "0"], "beam"),
             (["transcribe", "--model", model, clip, "--keywords", "ab,c9"], "9"),
             (["train", clip, "--out", folder.path, "--batch-size", "0"], "batch size"),
+            (["train", clip, "--out", folder.path, "--speed-range", "0.3:1.1"], "speed perturbation factors must lie in 0.5...2"),
+            (["bench", "speed", "--clips", "0"], "--clips must be at least 1"),
         ] {
             let result = try CLI.run(arguments)
             XCTAssertNotEqual(result.status, 0, "\(arguments)")

@@ -50,6 +50,23 @@ struct LSTMBatch {
     let lengths: UnsafePointer<Int>
     /// 0: forward in time, 1: reverse.
     let direction: Int
+    /// Whether `lengths` never increase down the batch (longest first): then the utterances still
+    /// running at frame t are the rows 0..<`liveRows(t)`, and the steps' products and activations
+    /// skip the rest, which are padding.
+    let longestFirst: Bool
+
+    init(steps: Int, batch: Int, hidden: Int, lengths: UnsafePointer<Int>, direction: Int) {
+        (self.steps, self.batch, self.hidden, self.lengths, self.direction) = (steps, batch, hidden, lengths, direction)
+        longestFirst = (1..<max(1, batch)).allSatisfy { lengths[$0] <= lengths[$0 - 1] }
+    }
+
+    /// Rows worked on at frame t: those still running when the batch is sorted longest first, else all.
+    @inline(__always) func liveRows(_ t: Int) -> Int {
+        guard longestFirst else { return batch }
+        var live = 0
+        while live < batch && lengths[live] > t { live += 1 }
+        return live
+    }
 
     /// Frame processed at step s.
     @inline(__always) func frame(_ s: Int) -> Int { direction == 0 ? s : steps - 1 - s }
@@ -81,15 +98,16 @@ enum LSTMDirection<T: Real> {
             let t = batch.frame(s)
             let gates = state.gates + t * b * g4
             let previous = batch.previous(t)
+            let live = batch.liveRows(t)
             if let p = previous, b == 1, let transposed = weights.recurrentTransposed {
                 T.gemvTransposed(m: h, n: g4, alpha: 1, a: transposed, lda: g4, x: half + p * outWidth, beta: 1, y: gates)
-            } else if let p = previous {
-                // The recurrent product for the whole batch: G_t += h_{t−1}·W_hhᵀ.
-                T.gemm(transposeA: false, transposeB: true, m: b, n: g4, k: h, alpha: 1,
+            } else if let p = previous, live > 0 {
+                // The recurrent product for the running rows: G_t += h_{t−1}·W_hhᵀ.
+                T.gemm(transposeA: false, transposeB: true, m: live, n: g4, k: h, alpha: 1,
                        a: half + p * b * outWidth, lda: outWidth, b: weights.recurrentWeights, ldb: h,
                        beta: 1, c: gates, ldc: g4)
             }
-            for row in 0..<b {
+            for row in 0..<live {
                 let g = gates + row * g4
                 T.sigmoid(g, count: 2 * h)
                 T.tanh(g + 2 * h, count: h)
@@ -110,7 +128,8 @@ enum LSTMDirection<T: Real> {
                 }
             }
             let tanhCells = state.tanhCells + t * b * h
-            T.tanh(cells, into: tanhCells, count: b * h)
+            T.tanh(cells, into: tanhCells, count: live * h)
+            (tanhCells + live * h).update(repeating: 0, count: (b - live) * h)
             for row in 0..<b {
                 let out = half + (t * b + row) * outWidth
                 if t >= batch.lengths[row] {
@@ -162,10 +181,14 @@ enum LSTMDirection<T: Real> {
                     dcRow[j] = dcj * f
                 }
             }
-            // dL/dh_{t−1} = dG_t · W_hh, for the next step back.
+            // dL/dh_{t−1} = dG_t · W_hh, for the next step back (nothing for the rows already padding).
             if previous != nil {
-                T.gemm(transposeA: false, transposeB: false, m: b, n: h, k: g4, alpha: 1,
-                       a: gates, lda: g4, b: weights.recurrentWeights, ldb: h, beta: 0, c: dh, ldc: h)
+                let live = batch.liveRows(t)
+                if live > 0 {
+                    T.gemm(transposeA: false, transposeB: false, m: live, n: h, k: g4, alpha: 1,
+                           a: gates, lda: g4, b: weights.recurrentWeights, ldb: h, beta: 0, c: dh, ldc: h)
+                }
+                (dh + live * h).update(repeating: 0, count: (b - live) * h)
             }
         }
         let rows = steps * b

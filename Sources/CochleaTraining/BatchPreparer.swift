@@ -79,7 +79,11 @@ final class BatchPreparer {
             }
         }
         if let failure { throw failure }
-        return PreparedBatch(features: features, targets: members.map { items[$0].target })
+        // Longest first: perturbation moved the lengths apart again (a quarter of the padded frames
+        // were padding in the recipe), and sorted rows let the LSTM skip each frame's padding rows.
+        let order = features.indices.sorted { (features[$1].frames, $0) < (features[$0].frames, $1) }
+        return PreparedBatch(features: order.map { features[$0] }, targets: order.map { items[members[$0]].target },
+                             positions: order.map { positions?[$0] ?? $0 })
     }
 
     /// What one utterance goes through this epoch.

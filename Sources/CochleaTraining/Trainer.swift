@@ -202,7 +202,7 @@ public final class Trainer {
                     let positions = communicator.roundRobin(members.count)
                     let prepared = try preparer.prepare(positions.map { members[$0] }, positions: positions, epoch: state.epoch, batch: state.batch)
                     result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed,
-                                      shard: BatchShard(globalSize: members.count, positions: positions))
+                                      shard: BatchShard(globalSize: members.count, positions: prepared.positions))
                 } else {
                     let prepared = try preparer.prepare(members, epoch: state.epoch, batch: state.batch)
                     result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed)

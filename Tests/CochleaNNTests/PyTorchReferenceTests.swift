@@ -125,6 +125,36 @@ final class NetworkPropertyTests: XCTestCase {
         }
     }
 
+    /// A batch sorted longest first takes the path that skips each frame's padding rows; the same
+    /// utterances in another order take the full products. Both give every utterance the same
+    /// log-probabilities and the same summed gradients, for both directions and both layers.
+    func testLongestFirstBatchSkipsPaddingWithTheSameResults() {
+        let shape = NetworkShape(inputSize: 6, hiddenSize: 8, layers: 2, classes: 7)
+        let sortedLengths = [9, 7, 4, 1], order = [2, 0, 3, 1], steps = 9
+        let shuffledLengths = order.map { sortedLengths[$0] }
+        let x = randomBatch(steps: steps, lengths: sortedLengths, width: 6, seed: 4)
+        var random = SeededRandom(seed: 9)
+        let w = (0..<(steps * 4 * 7)).map { _ in Float(random.nextGaussian()) }
+        // Row b of the shuffled batch is row order[b] of the sorted one, at every frame.
+        func shuffle(_ values: [Float], width: Int) -> [Float] {
+            var out = values
+            for t in 0..<steps { for b in 0..<4 {
+                let from = (t * 4 + order[b]) * width, to = (t * 4 + b) * width
+                out.replaceSubrange(to..<(to + width), with: values[from..<(from + width)])
+            } }
+            return out
+        }
+        let network = AcousticNetwork<Float>(shape: shape, seed: 5)
+        let (sorted, sortedGradients) = run(network, x, steps: steps, lengths: sortedLengths, lossWeights: w)
+        let (shuffled, shuffledGradients) = run(network, shuffle(x, width: 6), steps: steps, lengths: shuffledLengths,
+                                                lossWeights: shuffle(w, width: 7))
+        let expected = shuffle(sorted, width: 7)
+        for i in expected.indices { XCTAssertEqual(shuffled[i], expected[i], accuracy: 1e-5, "log-probability \(i)") }
+        for i in sortedGradients.indices {
+            XCTAssertEqual(shuffledGradients[i], sortedGradients[i], accuracy: 1e-5 * max(1, abs(sortedGradients[i])), "parameter \(i)")
+        }
+    }
+
     func testTwoThreadsGiveBitIdenticalResults() {
         let shape = NetworkShape(inputSize: 5, hiddenSize: 12, layers: 3, classes: 6)
         let lengths = [11, 6, 9], steps = 11

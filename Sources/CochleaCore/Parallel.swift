@@ -57,11 +57,12 @@ extension Counter {
 }
 
 /// Indices grouped into batches of similar length (sorted by length, then cut), so that padding
-/// wastes little work.
+/// wastes little work: the shortest group first, each group's members longest first, which lets
+/// the network skip the rows already finished at each frame.
 public enum LengthGroups {
     public static func make(_ lengths: [Int], batchSize: Int) -> [[Int]] {
         precondition(batchSize >= 1)
-        let sorted = lengths.indices.sorted { lengths[$0] < lengths[$1] }
-        return stride(from: 0, to: sorted.count, by: batchSize).map { Array(sorted[$0..<min($0 + batchSize, sorted.count)]) }
+        let sorted = lengths.indices.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
+        return stride(from: 0, to: sorted.count, by: batchSize).map { Array(sorted[$0..<min($0 + batchSize, sorted.count)].reversed()) }
     }
 }

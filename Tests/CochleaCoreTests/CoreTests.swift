@@ -151,3 +151,14 @@ final class AtomicFileTests: XCTestCase {
         }
     }
 }
+
+final class LengthGroupsTests: XCTestCase {
+    /// Groups of similar length, shortest group first, each group longest first, every index once.
+    func testGroupsAreSortedAndEachComesLongestFirst() {
+        let lengths = [5, 1, 9, 3, 5, 7, 2]
+        let groups = LengthGroups.make(lengths, batchSize: 3)
+        XCTAssertEqual(groups, [[3, 6, 1], [5, 4, 0], [2]])
+        for group in groups { XCTAssertEqual(group.map { lengths[$0] }, group.map { lengths[$0] }.sorted(by: >)) }
+        XCTAssertEqual(LengthGroups.make([], batchSize: 4), [])
+    }
+}

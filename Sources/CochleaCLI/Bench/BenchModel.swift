@@ -43,6 +43,13 @@ struct BenchModel: ParsableCommand {
             ours[h] = Double(batch * frames) / time
             let flops = 3.0 * forwardFlops(h) * Double(batch * frames)
             print(String(format: "  H %3d training step: %7.1f ms, %8.0f frames/s, %5.1f GFLOP/s", h, time * 1000, ours[h]!, flops / time / 1e9))
+            // As a training batch after speed perturbation: lengths spread, padding in every row but the longest.
+            let spread = spreadBatches(seed: UInt64(h) + 100)
+            let real = Double(spread.longestFirst.lengths.reduce(0, +))
+            let sorted = Stopwatch.median(repeats: steps, warmup: 2) { _ = step.run(spread.longestFirst, learningRate: 1e-3, dropoutSeed: 0) }
+            let drawn = Stopwatch.median(repeats: steps, warmup: 2) { _ = step.run(spread.asDrawn, learningRate: 1e-3, dropoutSeed: 0) }
+            print(String(format: "  H %3d training step, lengths 70–100%% of %d frames: %8.0f real frames/s longest first, %8.0f in drawn order (%.2f×)",
+                         h, frames, real / sorted, real / drawn, drawn / sorted))
             // A model as transcription loads it: prepared for inference.
             let trained = AcousticNetwork<Float>(shape: shape, parameters: network.parameterValues)
             trained.threads = threads
@@ -80,6 +87,21 @@ struct BenchModel: ParsableCommand {
         let features = (0..<n).map { _ in FeatureMatrix(frames: frames, dims: 39, values: (0..<(frames * 39)).map { _ in Float(random.nextGaussian()) }) }
         let targets = (0..<n).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
         return PreparedBatch(features: features, targets: targets)
+    }
+
+    /// The same utterances of 70–100% of `frames` frames (the spread speed perturbation and trimming
+    /// leave in a length-bucketed batch), longest first, which lets the LSTM skip finished rows, and
+    /// in the order drawn, which makes it work through the padding.
+    private func spreadBatches(seed: UInt64) -> (longestFirst: PreparedBatch, asDrawn: PreparedBatch) {
+        var random = SeededRandom(seed: seed)
+        let features = (0..<batch).map { _ in
+            let length = max(1, Int((Double(frames) * random.nextDouble(in: 0.7...1)).rounded()))
+            return FeatureMatrix(frames: length, dims: 39, values: (0..<(length * 39)).map { _ in Float(random.nextGaussian()) })
+        }
+        let targets = (0..<batch).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
+        let order = features.indices.sorted { (features[$1].frames, $0) < (features[$0].frames, $1) }
+        return (PreparedBatch(features: order.map { features[$0] }, targets: order.map { targets[$0] }),
+                PreparedBatch(features: features, targets: targets))
     }
 
     /// Multiply-adds ×2 of the LSTM products and the output layer per frame (the peer's count).

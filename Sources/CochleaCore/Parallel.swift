@@ -65,4 +65,10 @@ public enum LengthGroups {
         let sorted = lengths.indices.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
         return stride(from: 0, to: sorted.count, by: batchSize).map { Array(sorted[$0..<min($0 + batchSize, sorted.count)].reversed()) }
     }
+
+    /// The indices of one batch's members longest first (ties in index order), the order in which
+    /// the network skips the rows already finished at each frame.
+    public static func longestFirst(_ lengths: [Int]) -> [Int] {
+        lengths.indices.sorted { (lengths[$1], $0) < (lengths[$0], $1) }
+    }
 }

@@ -81,7 +81,7 @@ final class BatchPreparer {
         if let failure { throw failure }
         // Longest first: perturbation moved the lengths apart again (28% of the recipe's padded
         // frames were padding), and sorted rows let the LSTM skip each frame's finished rows.
-        let order = features.indices.sorted { (features[$1].frames, $0) < (features[$0].frames, $1) }
+        let order = LengthGroups.longestFirst(features.map(\.frames))
         return PreparedBatch(features: order.map { features[$0] }, targets: order.map { items[members[$0]].target },
                              positions: order.map { positions?[$0] ?? $0 })
     }

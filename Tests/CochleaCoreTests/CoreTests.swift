@@ -160,5 +160,7 @@ final class LengthGroupsTests: XCTestCase {
         XCTAssertEqual(groups, [[3, 6, 1], [5, 4, 0], [2]])
         for group in groups { XCTAssertEqual(group.map { lengths[$0] }, group.map { lengths[$0] }.sorted(by: >)) }
         XCTAssertEqual(LengthGroups.make([], batchSize: 4), [])
+        XCTAssertEqual(LengthGroups.longestFirst(lengths), [2, 5, 0, 4, 3, 6, 1])
+        XCTAssertEqual(LengthGroups.longestFirst([]), [])
     }
 }

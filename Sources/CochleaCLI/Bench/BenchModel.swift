@@ -99,7 +99,7 @@ struct BenchModel: ParsableCommand {
             return FeatureMatrix(frames: length, dims: 39, values: (0..<(length * 39)).map { _ in Float(random.nextGaussian()) })
         }
         let targets = (0..<batch).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
-        let order = features.indices.sorted { (features[$1].frames, $0) < (features[$0].frames, $1) }
+        let order = LengthGroups.longestFirst(features.map(\.frames))
         return (PreparedBatch(features: order.map { features[$0] }, targets: order.map { targets[$0] }),
                 PreparedBatch(features: features, targets: targets))
     }

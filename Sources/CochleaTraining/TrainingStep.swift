@@ -18,6 +18,7 @@ public struct PreparedBatch {
 
     /// Pads `features` (one [frames, D] matrix per utterance) into [T, B, D].
     public init(features: [FeatureMatrix], targets: [[Int32]], positions: [Int]? = nil) {
+        precondition(positions.map { $0.count == features.count } ?? true, "one position per utterance")
         let batch = features.count, dims = features.first?.dims ?? 0
         let steps = features.map(\.frames).max() ?? 0
         var input = [Float](repeating: 0, count: steps * batch * dims)

@@ -82,23 +82,28 @@ struct BenchModel: ParsableCommand {
     }
 
     private func randomBatch(seed: UInt64, count: Int? = nil) -> PreparedBatch {
-        var random = SeededRandom(seed: seed)
-        let n = count ?? batch
-        let features = (0..<n).map { _ in FeatureMatrix(frames: frames, dims: 39, values: (0..<(frames * 39)).map { _ in Float(random.nextGaussian()) }) }
-        let targets = (0..<n).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
+        let (features, targets) = randomUtterances(seed: seed, count: count ?? batch)
         return PreparedBatch(features: features, targets: targets)
+    }
+
+    /// `count` utterances of random features (39 wide) and labels of 5 to 10 tokens, as the peer
+    /// draws them: `frames` frames each, or, with `shortest` < 1, a length drawn from
+    /// `shortest`·`frames` ... `frames` for each.
+    private func randomUtterances(seed: UInt64, count: Int, shortest: Double = 1) -> ([FeatureMatrix], [[Int32]]) {
+        var random = SeededRandom(seed: seed)
+        let features = (0..<count).map { _ in
+            let length = shortest < 1 ? max(1, Int((Double(frames) * random.nextDouble(in: shortest...1)).rounded())) : frames
+            return FeatureMatrix(frames: length, dims: 39, values: (0..<(length * 39)).map { _ in Float(random.nextGaussian()) })
+        }
+        let targets = (0..<count).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
+        return (features, targets)
     }
 
     /// The same utterances of 70–100% of `frames` frames (the spread speed perturbation and trimming
     /// leave in a length-bucketed batch), longest first, which lets the LSTM skip finished rows, and
     /// in the order drawn, which makes it work through the padding.
     private func spreadBatches(seed: UInt64) -> (longestFirst: PreparedBatch, asDrawn: PreparedBatch) {
-        var random = SeededRandom(seed: seed)
-        let features = (0..<batch).map { _ in
-            let length = max(1, Int((Double(frames) * random.nextDouble(in: 0.7...1)).rounded()))
-            return FeatureMatrix(frames: length, dims: 39, values: (0..<(length * 39)).map { _ in Float(random.nextGaussian()) })
-        }
-        let targets = (0..<batch).map { _ in (0..<(5 + Int(random.next() % 6))).map { _ in Int32(1 + random.next() % 28) } }
+        let (features, targets) = randomUtterances(seed: seed, count: batch, shortest: 0.7)
         let order = LengthGroups.longestFirst(features.map(\.frames))
         return (PreparedBatch(features: order.map { features[$0] }, targets: order.map { targets[$0] }),
                 PreparedBatch(features: features, targets: targets))

@@ -28,7 +28,7 @@ public final class AcousticNetwork<T: Real> {
     private var transposedRecurrent: UnsafeMutableBufferPointer<T>?
     private var workspace: Workspace<T>?
     /// What the last forward pass saw, for backward.
-    private var last: (input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int], dropout: Bool)?
+    private var last: (packing: PackedBatch, dropout: Bool)?
 
     /// A network with PyTorch's default initialisation (every LSTM tensor uniform in ±1/√H, the
     /// output layer uniform in ±1/√(2H)), drawn from `seed`.
@@ -103,12 +103,12 @@ public final class AcousticNetwork<T: Real> {
     }
 
     /// Log-probabilities [T, B, C] of `input` [T, B, D] (time-major; frames past each utterance's
-    /// length are padding and come out as zero rows). The result points into the network's
-    /// workspace and stays valid until the next call; `input` must stay alive until `backward`.
-    /// `dropoutSeed` draws the dropout masks when training: one stream over the whole [T, B, 2H]
-    /// mask, or, with `dropoutRows`, one stream per batch member seeded by its entry there (its
-    /// position in a global batch split over processes), so that a member's mask does not depend
-    /// on which other members share its batch.
+    /// length are padding and come out as zero rows; the network works on the real frames only,
+    /// packed as in `PackedBatch`). The result points into the network's workspace and stays valid
+    /// until the next call. `dropoutSeed` draws the dropout masks when training: one stream over
+    /// the whole packed mask, or, with `dropoutRows`, one stream per batch member over its frames
+    /// in time order, seeded by its entry there (its position in a global batch split over
+    /// processes), so that a member's mask does not depend on which other members share its batch.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func forward(input: UnsafePointer<T>, steps: Int, batch: Int, lengths: [Int],
@@ -117,40 +117,38 @@ public final class AcousticNetwork<T: Real> {
         precondition(lengths.count == batch && lengths.allSatisfy { (0...steps).contains($0) }, "lengths must be in 0...T")
         let useDropout = training && dropout > 0
         let space = reserve(frames: steps * batch, batch: batch, dropout: useDropout)
-        last = (input, steps, batch, lengths, useDropout)
+        let packing = PackedBatch(steps: steps, lengths: lengths)
+        last = (packing, useDropout)
+        packing.pack(input, width: shape.inputSize, into: space.packedInput)
         let h = shape.hiddenSize
-        lengths.withUnsafeBufferPointer { lengthPointer in
+        packing.offsets.withUnsafeBufferPointer { offsets in
             for l in 0..<shape.layers {
-                let layerInput = space.layerInput(l, input: input, dropout: useDropout)
+                let layerInput = space.layerInput(l, dropout: useDropout)
                 eachDirection { d in
                     LSTMDirection<T>.forward(
                         input: layerInput, inputWidth: shape.layerInput(l), output: space.outputs[l],
                         weights: weights(l, d), state: space.states[l][d],
-                        batch: LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d))
+                        batch: LSTMBatch(steps: steps, hidden: h, offsets: offsets.baseAddress!, direction: d))
                 }
                 if useDropout, l < shape.layers - 1 {
-                    applyDropout(space, layer: l, steps: steps, batch: batch, seed: dropoutSeed &+ UInt64(l), rows: dropoutRows)
+                    applyDropout(space, layer: l, packing: packing, seed: dropoutSeed &+ UInt64(l), rows: dropoutRows)
                 }
             }
         }
         let top = space.outputs[shape.layers - 1]
         let classes = shape.classes
-        eachHalf(of: steps * batch) { share in
+        eachHalf(of: packing.rows) { share in
             OutputLayer<T>.forward(hidden: top + share.lowerBound * 2 * h, width: 2 * h,
                                    weight: parameters.baseAddress! + layout.outputWeight,
                                    bias: parameters.baseAddress! + layout.outputBias, rows: share.count,
-                                   classes: classes, logProbs: space.logProbs + share.lowerBound * classes)
+                                   classes: classes, logProbs: space.packedLogProbs + share.lowerBound * classes)
         }
-        for t in 0..<steps {
-            for b in 0..<batch where t >= lengths[b] {
-                (space.logProbs + (t * batch + b) * shape.classes).update(repeating: 0, count: shape.classes)
-            }
-        }
+        packing.unpack(space.packedLogProbs, width: classes, into: space.logProbs)
         return UnsafePointer(space.logProbs)
     }
 
     /// Adds dL/dparameters for the last forward pass, given dL/dlogits [T, B, C] (rows of padded
-    /// frames must be zero). With `inputGradient`, also writes dL/dinput [T, B, D].
+    /// frames are not read). With `inputGradient`, also writes dL/dinput [T, B, D], zero on padding.
     /// `gradientsReady` is called with each of `reductionSlices` as soon as its gradients are final
     /// (the top layer's with the output layer's first, layer 0's last), so that they can be summed
     /// over processes while the layers below are still being computed; backward then neither reads
@@ -162,35 +160,36 @@ public final class AcousticNetwork<T: Real> {
         guard let last, let space = workspace else { preconditionFailure("backward before forward") }
         transposedRecurrent?.deallocate()
         transposedRecurrent = nil
-        let (steps, batch) = (last.steps, last.batch)
-        let h = shape.hiddenSize, rows = steps * batch
+        let packing = last.packing
+        let h = shape.hiddenSize, rows = packing.rows
         let p = parameters.baseAddress!, g = gradients.baseAddress!
+        packing.pack(logitGradient, width: shape.classes, into: space.packedLogitGradient)
         // Gradient w.r.t. the top layer's outputs.
         var upstream = space.gradientA, spare = space.gradientB
         let hiddenGradient = upstream
         eachDirection { task in
             if task == 0 {
                 OutputLayer<T>.parameterGradients(hidden: space.outputs[shape.layers - 1], width: 2 * h,
-                                                  logitGradient: logitGradient, rows: rows, classes: shape.classes,
+                                                  logitGradient: space.packedLogitGradient, rows: rows, classes: shape.classes,
                                                   weightGradient: g + layout.outputWeight, biasGradient: g + layout.outputBias)
             } else {
-                OutputLayer<T>.hiddenGradient(weight: p + layout.outputWeight, width: 2 * h, logitGradient: logitGradient,
+                OutputLayer<T>.hiddenGradient(weight: p + layout.outputWeight, width: 2 * h, logitGradient: space.packedLogitGradient,
                                               rows: rows, classes: shape.classes, into: hiddenGradient)
             }
         }
-        last.lengths.withUnsafeBufferPointer { lengthPointer in
+        packing.offsets.withUnsafeBufferPointer { offsets in
             for l in stride(from: shape.layers - 1, through: 0, by: -1) {
-                let layerInput = space.layerInput(l, input: last.input, dropout: last.dropout)
+                let layerInput = space.layerInput(l, dropout: last.dropout)
                 let width = shape.layerInput(l)
                 eachDirection { d in
                     LSTMDirection<T>.backward(
                         input: layerInput, inputWidth: width, output: space.outputs[l], outputGradient: upstream,
                         weights: weights(l, d), state: space.states[l][d], gradients: gradientViews(l, d),
-                        batch: LSTMBatch(steps: steps, batch: batch, hidden: h, lengths: lengthPointer.baseAddress!, direction: d))
+                        batch: LSTMBatch(steps: packing.steps, hidden: h, offsets: offsets.baseAddress!, direction: d))
                 }
                 gradientsReady?(reductionSlices[shape.layers - 1 - l])
                 if l == 0 && inputGradient == nil { break }
-                let target = l == 0 ? inputGradient! : spare
+                let target = spare
                 // dX sums both directions' products, so it is split by frames rather than by direction.
                 eachHalf(of: rows) { share in
                     for d in 0..<2 {
@@ -204,6 +203,7 @@ public final class AcousticNetwork<T: Real> {
                 swap(&upstream, &spare)
             }
         }
+        if let inputGradient { packing.unpack(upstream, width: shape.inputSize, into: inputGradient) }
     }
 
     /// The gradient buffer in the order backward finishes it: the top LSTM layer with the output
@@ -241,28 +241,30 @@ public final class AcousticNetwork<T: Real> {
         return space
     }
 
-    /// Masks layer `l`'s outputs [T, B, 2H]: from one stream in memory order, or with `rows`, from
-    /// one stream per batch member b (seeded by `seed` and `rows[b]`) in time order.
-    private func applyDropout(_ space: Workspace<T>, layer l: Int, steps: Int, batch: Int, seed: UInt64, rows: [Int]?) {
+    /// Masks layer `l`'s outputs [N, 2H]: from one stream in memory order, or with `rows`, from
+    /// one stream per batch member b (seeded by `seed` and `rows[b]`) over its frames in time order.
+    private func applyDropout(_ space: Workspace<T>, layer l: Int, packing: PackedBatch, seed: UInt64, rows: [Int]?) {
         guard let mask = space.dropoutMasks[l], let dropped = space.droppedOutputs[l] else { return }
         let keep = 1 - dropout, scale = T(1 / keep)
         let out = space.outputs[l], width = 2 * shape.hiddenSize
         guard let rows else {
             var random = SeededRandom(seed: seed)
-            for i in 0..<(steps * batch * width) {
+            for i in 0..<(packing.rows * width) {
                 mask[i] = random.nextUnitDouble() < keep ? scale : 0
                 dropped[i] = out[i] * mask[i]
             }
             return
         }
-        for (b, row) in rows.enumerated() {
-            var random = SeededRandom(seed: seed ^ (UInt64(row) &+ 1) &* 0x9E37_79B9_7F4A_7C15)
-            for t in 0..<steps {
-                let start = (t * batch + b) * width
+        for (position, member) in packing.members.enumerated() {
+            var random = SeededRandom(seed: seed ^ (UInt64(rows[member]) &+ 1) &* 0x9E37_79B9_7F4A_7C15)
+            var t = 0
+            while t < packing.steps && position < packing.offsets[t + 1] - packing.offsets[t] {
+                let start = (packing.offsets[t] + position) * width
                 for i in start..<(start + width) {
                     mask[i] = random.nextUnitDouble() < keep ? scale : 0
                     dropped[i] = out[i] * mask[i]
                 }
+                t += 1
             }
         }
     }

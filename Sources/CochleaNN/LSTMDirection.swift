@@ -21,15 +21,19 @@ struct LSTMGradients<T: Real> {
     let recurrentBias: UnsafeMutablePointer<T>
 }
 
-/// What the forward pass of one direction keeps for its backward pass.
+/// What the forward pass of one direction keeps for its backward pass. Frame rows are packed
+/// (see `PackedBatch`): [N, ·] for the batch's N real frames.
 struct LSTMState<T: Real> {
-    /// [T, B, 4H]: gate activations i, f, g, o after forward; overwritten by the gate
+    /// [N, 4H]: gate activations i, f, g, o after forward; overwritten by the gate
     /// pre-activation gradients during backward.
     let gates: UnsafeMutablePointer<T>
-    /// [T, B, H] cell states c_t, zero on padded frames.
+    /// [N, H] cell states c_t.
     let cells: UnsafeMutablePointer<T>
-    /// [T, B, H] tanh(c_t).
+    /// [N, H] tanh(c_t).
     let tanhCells: UnsafeMutablePointer<T>
+    /// [N, H] scratch for backward: each row's h_{t−1} (zero where the utterance starts), aligned
+    /// with its gate rows for the one W_hh gradient product.
+    let previousHidden: UnsafeMutablePointer<T>
     /// [B, H] scratch for the gradients flowing back into h_{t−1} and c_{t−1}.
     let hiddenGradient: UnsafeMutablePointer<T>
     let cellGradient: UnsafeMutablePointer<T>
@@ -37,75 +41,69 @@ struct LSTMState<T: Real> {
     let zeros: UnsafeMutablePointer<T>
 }
 
-/// The sizes and lengths of one batch, and which direction this is.
+/// The packed batch's layout as one direction's kernels see it, and which direction this is.
 struct LSTMBatch {
     /// T, the padded number of frames.
     let steps: Int
-    /// B.
-    let batch: Int
     /// H.
     let hidden: Int
-    /// Frames of each utterance (≤ T); frames beyond are padding, skipped with packed-sequence
-    /// semantics: the reverse direction starts at each utterance's own last frame.
-    let lengths: UnsafePointer<Int>
-    /// 0: forward in time, 1: reverse.
+    /// [T + 1] `PackedBatch.offsets`: frame t's rows, its running utterances longest first.
+    let offsets: UnsafePointer<Int>
+    /// 0: forward in time, 1: reverse (each utterance starts at its own last frame, as with
+    /// PyTorch's packed sequences).
     let direction: Int
-    /// Whether `lengths` never increase down the batch (longest first): then the utterances still
-    /// running at frame t are the rows 0..<`liveRows(t)`, and the steps' products and activations
-    /// skip the rest, which are padding.
-    let longestFirst: Bool
 
-    init(steps: Int, batch: Int, hidden: Int, lengths: UnsafePointer<Int>, direction: Int) {
-        (self.steps, self.batch, self.hidden, self.lengths, self.direction) = (steps, batch, hidden, lengths, direction)
-        longestFirst = (1..<max(1, batch)).allSatisfy { lengths[$0] <= lengths[$0 - 1] }
-    }
-
-    /// Rows worked on at frame t: those still running when the batch is sorted longest first, else all.
-    @inline(__always) func liveRows(_ t: Int) -> Int {
-        guard longestFirst else { return batch }
-        var live = 0
-        while live < batch && lengths[live] > t { live += 1 }
-        return live
-    }
-
+    /// N, the real frames of the batch.
+    var rows: Int { offsets[steps] }
+    /// Frame t's first packed row.
+    @inline(__always) func start(_ t: Int) -> Int { offsets[t] }
+    /// The utterances still running at frame t.
+    @inline(__always) func liveRows(_ t: Int) -> Int { offsets[t + 1] - offsets[t] }
     /// Frame processed at step s.
     @inline(__always) func frame(_ s: Int) -> Int { direction == 0 ? s : steps - 1 - s }
     /// The frame whose state feeds frame t, or nil at the start.
     @inline(__always) func previous(_ t: Int) -> Int? {
         direction == 0 ? (t > 0 ? t - 1 : nil) : (t < steps - 1 ? t + 1 : nil)
     }
+    /// Frame t's rows that continue a state from `previous(t)`, a prefix: forward in time all of
+    /// them (after the first frame); in reverse those that were already running at t + 1, the
+    /// others start there.
+    @inline(__always) func carriedRows(_ t: Int) -> Int {
+        previous(t).map { min(liveRows(t), liveRows($0)) } ?? 0
+    }
 }
 
-/// One direction of one LSTM layer: forward and backward side by side. These are kernels: every
-/// buffer is passed in, nothing is allocated, and every matrix product is one `gemm` (a batch of
-/// one's recurrent product, given W_hhᵀ, one `gemv`).
+/// One direction of one LSTM layer: forward and backward side by side, on packed frames. These
+/// are kernels: every buffer is passed in, nothing is allocated, and every matrix product is one
+/// `gemm` (a single carried row's recurrent product, given W_hhᵀ, one `gemv`).
 enum LSTMDirection<T: Real> {
-    /// Computes h_t for all frames into this direction's half of `output` ([T, B, 2H], columns
-    /// d·H..<(d+1)·H) from `input` [T, B, D].
+    /// Computes h_t for all frames into this direction's half of `output` ([N, 2H], columns
+    /// d·H..<(d+1)·H) from `input` [N, D].
     static func forward(input: UnsafePointer<T>, inputWidth: Int, output: UnsafeMutablePointer<T>,
                         weights: LSTMWeights<T>, state: LSTMState<T>, batch: LSTMBatch) {
-        let (steps, b, h) = (batch.steps, batch.batch, batch.hidden)
-        let g4 = 4 * h, outWidth = 2 * h
+        let h = batch.hidden, g4 = 4 * h, outWidth = 2 * h
         let half = output + batch.direction * h
         // Input projection of every frame in one product, biases preloaded: G = X·W_ihᵀ + b_ih + b_hh.
-        for row in 0..<(steps * b) {
+        for row in 0..<batch.rows {
             let g = state.gates + row * g4
             for j in 0..<g4 { g[j] = weights.inputBias[j] + weights.recurrentBias[j] }
         }
-        T.gemm(transposeA: false, transposeB: true, m: steps * b, n: g4, k: inputWidth, alpha: 1,
+        T.gemm(transposeA: false, transposeB: true, m: batch.rows, n: g4, k: inputWidth, alpha: 1,
                a: input, lda: inputWidth, b: weights.inputWeights, ldb: inputWidth, beta: 1, c: state.gates, ldc: g4)
-        for s in 0..<steps {
-            let t = batch.frame(s)
-            let gates = state.gates + t * b * g4
-            let previous = batch.previous(t)
-            let live = batch.liveRows(t)
-            if let p = previous, b == 1, let transposed = weights.recurrentTransposed {
-                T.gemvTransposed(m: h, n: g4, alpha: 1, a: transposed, lda: g4, x: half + p * outWidth, beta: 1, y: gates)
-            } else if let p = previous, live > 0 {
-                // The recurrent product for the running rows: G_t += h_{t−1}·W_hhᵀ.
-                T.gemm(transposeA: false, transposeB: true, m: live, n: g4, k: h, alpha: 1,
-                       a: half + p * b * outWidth, lda: outWidth, b: weights.recurrentWeights, ldb: h,
-                       beta: 1, c: gates, ldc: g4)
+        for s in 0..<batch.steps {
+            let t = batch.frame(s), first = batch.start(t)
+            let live = batch.liveRows(t), carried = batch.carriedRows(t)
+            let gates = state.gates + first * g4
+            if let p = batch.previous(t), carried > 0 {
+                let previousHidden = half + batch.start(p) * outWidth
+                if carried == 1, let transposed = weights.recurrentTransposed {
+                    T.gemvTransposed(m: h, n: g4, alpha: 1, a: transposed, lda: g4, x: previousHidden, beta: 1, y: gates)
+                } else {
+                    // The recurrent product for the carried rows: G_t += h_{t−1}·W_hhᵀ.
+                    T.gemm(transposeA: false, transposeB: true, m: carried, n: g4, k: h, alpha: 1,
+                           a: previousHidden, lda: outWidth, b: weights.recurrentWeights, ldb: h,
+                           beta: 1, c: gates, ldc: g4)
+                }
             }
             for row in 0..<live {
                 let g = gates + row * g4
@@ -113,62 +111,52 @@ enum LSTMDirection<T: Real> {
                 T.tanh(g + 2 * h, count: h)
                 T.sigmoid(g + 3 * h, count: h)
             }
-            let cells = state.cells + t * b * h
-            for row in 0..<b {
+            let cells = state.cells + first * h
+            for row in 0..<live {
                 let g = gates + row * g4, c = cells + row * h
-                if t >= batch.lengths[row] {
-                    c.update(repeating: 0, count: h)
-                    continue
-                }
-                if let p = previous {
-                    let cp = state.cells + (p * b + row) * h
+                if let p = batch.previous(t), row < carried {
+                    let cp = state.cells + (batch.start(p) + row) * h
                     for j in 0..<h { c[j] = g[h + j] * cp[j] + g[j] * g[2 * h + j] }
                 } else {
                     for j in 0..<h { c[j] = g[j] * g[2 * h + j] }
                 }
             }
-            let tanhCells = state.tanhCells + t * b * h
+            let tanhCells = state.tanhCells + first * h
             T.tanh(cells, into: tanhCells, count: live * h)
-            (tanhCells + live * h).update(repeating: 0, count: (b - live) * h)
-            for row in 0..<b {
-                let out = half + (t * b + row) * outWidth
-                if t >= batch.lengths[row] {
-                    out.update(repeating: 0, count: h)
-                    continue
-                }
+            for row in 0..<live {
+                let out = half + (first + row) * outWidth
                 let o = gates + row * g4 + 3 * h, tc = tanhCells + row * h
                 for j in 0..<h { out[j] = o[j] * tc[j] }
             }
         }
     }
 
-    /// Backpropagation through time. `outputGradient` is dL/dh for the layer output ([T, B, 2H],
+    /// Backpropagation through time. `outputGradient` is dL/dh for the layer output ([N, 2H],
     /// this direction's half is read). Leaves dL/d(gate pre-activations) in `state.gates` and adds
     /// the weight gradients; the caller turns the gate gradients into dL/dinput (see `inputGradient`).
     static func backward(input: UnsafePointer<T>, inputWidth: Int, output: UnsafePointer<T>,
                          outputGradient: UnsafePointer<T>, weights: LSTMWeights<T>, state: LSTMState<T>,
                          gradients: LSTMGradients<T>, batch: LSTMBatch) {
-        let (steps, b, h) = (batch.steps, batch.batch, batch.hidden)
-        let g4 = 4 * h, outWidth = 2 * h
+        let h = batch.hidden, g4 = 4 * h, outWidth = 2 * h
         let dh = state.hiddenGradient, dc = state.cellGradient
-        dh.update(repeating: 0, count: b * h)
-        dc.update(repeating: 0, count: b * h)
-        for s in stride(from: steps - 1, through: 0, by: -1) {
-            let t = batch.frame(s)
+        // Rows whose dL/dh_t and dL/dc_t the step before (the next frame in processing order) left in dh, dc.
+        var received = 0
+        for s in stride(from: batch.steps - 1, through: 0, by: -1) {
+            let t = batch.frame(s), first = batch.start(t)
+            let live = batch.liveRows(t), carried = batch.carriedRows(t)
             let previous = batch.previous(t)
-            let gates = state.gates + t * b * g4
-            for row in 0..<b {
+            let gates = state.gates + first * g4
+            // The rows whose utterance ends here (in processing order) start from zero gradients.
+            (dh + received * h).update(repeating: 0, count: (live - received) * h)
+            (dc + received * h).update(repeating: 0, count: (live - received) * h)
+            for row in 0..<live {
                 let g = gates + row * g4
                 let dhRow = dh + row * h, dcRow = dc + row * h
-                guard t < batch.lengths[row] else {
-                    g.update(repeating: 0, count: g4)
-                    dcRow.update(repeating: 0, count: h)
-                    continue
-                }
-                let upstream = outputGradient + (t * b + row) * outWidth + batch.direction * h
-                let tc = state.tanhCells + (t * b + row) * h
-                // At the first frame c_{t−1} is zero; dL/dh_{t−1} of the step before is zero too.
-                let cp = previous.map { UnsafePointer(state.cells + ($0 * b + row) * h) } ?? UnsafePointer(state.zeros)
+                let upstream = outputGradient + (first + row) * outWidth + batch.direction * h
+                let tc = state.tanhCells + (first + row) * h
+                // Where the utterance starts c_{t−1} is zero.
+                let cp = previous.flatMap { row < carried ? UnsafePointer(state.cells + (batch.start($0) + row) * h) : nil }
+                    ?? UnsafePointer(state.zeros)
                 for j in 0..<h {
                     let i = g[j], f = g[h + j], gg = g[2 * h + j], o = g[3 * h + j]
                     let dhj = upstream[j] + dhRow[j]
@@ -181,30 +169,22 @@ enum LSTMDirection<T: Real> {
                     dcRow[j] = dcj * f
                 }
             }
-            // dL/dh_{t−1} = dG_t · W_hh, for the next step back (nothing for the rows already padding).
-            if previous != nil {
-                let live = batch.liveRows(t)
-                if live > 0 {
-                    T.gemm(transposeA: false, transposeB: false, m: live, n: h, k: g4, alpha: 1,
-                           a: gates, lda: g4, b: weights.recurrentWeights, ldb: h, beta: 0, c: dh, ldc: h)
-                }
-                (dh + live * h).update(repeating: 0, count: (b - live) * h)
+            // dL/dh_{t−1} = dG_t · W_hh for the carried rows, for the next step back.
+            if carried > 0 {
+                T.gemm(transposeA: false, transposeB: false, m: carried, n: h, k: g4, alpha: 1,
+                       a: gates, lda: g4, b: weights.recurrentWeights, ldb: h, beta: 0, c: dh, ldc: h)
             }
+            received = carried
         }
-        let rows = steps * b
         // dW_ih += dGᵀ·X over all frames in one product.
-        T.gemm(transposeA: true, transposeB: false, m: g4, n: inputWidth, k: rows, alpha: 1,
+        T.gemm(transposeA: true, transposeB: false, m: g4, n: inputWidth, k: batch.rows, alpha: 1,
                a: state.gates, lda: g4, b: input, ldb: inputWidth, beta: 1, c: gradients.inputWeights, ldc: inputWidth)
-        // dW_hh += Σ_t dG_tᵀ·h_{t−1}: the frames shifted by one against their predecessors, one product.
-        if steps > 1 {
-            let half = output + batch.direction * h
-            let (gateStart, hiddenStart) = batch.direction == 0 ? (b, 0) : (0, b)
-            T.gemm(transposeA: true, transposeB: false, m: g4, n: h, k: (steps - 1) * b, alpha: 1,
-                   a: state.gates + gateStart * g4, lda: g4, b: half + hiddenStart * outWidth, ldb: outWidth,
-                   beta: 1, c: gradients.recurrentWeights, ldc: h)
-        }
+        // dW_hh += Σ_t dG_tᵀ·h_{t−1}, one product once every row's h_{t−1} sits beside its gate row.
+        gatherPreviousHidden(output: output, into: state.previousHidden, batch: batch)
+        T.gemm(transposeA: true, transposeB: false, m: g4, n: h, k: batch.rows, alpha: 1,
+               a: state.gates, lda: g4, b: state.previousHidden, ldb: h, beta: 1, c: gradients.recurrentWeights, ldc: h)
         // Both biases enter every gate sum the same way, so both get the column sums of dG.
-        for row in 0..<rows {
+        for row in 0..<batch.rows {
             let g = state.gates + row * g4
             for j in 0..<g4 {
                 gradients.inputBias[j] += g[j]
@@ -213,7 +193,24 @@ enum LSTMDirection<T: Real> {
         }
     }
 
-    /// dX (+)= dG · W_ih for the frame rows `rows` of [T·B, 4H] × [4H, D]: all of them, or one
+    /// Writes each packed row's h_{t−1} (this direction's half of `output`), zero where its
+    /// utterance starts, into [N, H].
+    private static func gatherPreviousHidden(output: UnsafePointer<T>, into previousHidden: UnsafeMutablePointer<T>,
+                                             batch: LSTMBatch) {
+        let h = batch.hidden, outWidth = 2 * h
+        let half = output + batch.direction * h
+        for t in 0..<batch.steps {
+            let first = batch.start(t), carried = batch.carriedRows(t)
+            if let p = batch.previous(t) {
+                for row in 0..<carried {
+                    (previousHidden + (first + row) * h).update(from: half + (batch.start(p) + row) * outWidth, count: h)
+                }
+            }
+            (previousHidden + (first + carried) * h).update(repeating: 0, count: (batch.liveRows(t) - carried) * h)
+        }
+    }
+
+    /// dX (+)= dG · W_ih for the packed rows `rows` of [N, 4H] × [4H, D]: all of them, or one
     /// thread's share.
     static func inputGradient(state: LSTMState<T>, weights: LSTMWeights<T>, hidden: Int, inputWidth: Int, rows: Range<Int>,
                               into inputGradient: UnsafeMutablePointer<T>, accumulate: Bool) {

@@ -57,8 +57,8 @@ extension Counter {
 }
 
 /// Indices grouped into batches of similar length (sorted by length, then cut), so that padding
-/// wastes little work: the shortest group first, each group's members longest first, which lets
-/// the network skip the rows already finished at each frame.
+/// wastes little memory and feature-side work: the shortest group first, each group's members
+/// longest first, the order in which the network packs a batch's real frames.
 public enum LengthGroups {
     public static func make(_ lengths: [Int], batchSize: Int) -> [[Int]] {
         precondition(batchSize >= 1)
@@ -67,7 +67,7 @@ public enum LengthGroups {
     }
 
     /// The indices of one batch's members longest first (ties in index order), the order in which
-    /// the network skips the rows already finished at each frame.
+    /// the network packs a batch's real frames (its rows still running at frame t are a prefix).
     public static func longestFirst(_ lengths: [Int]) -> [Int] {
         lengths.indices.sorted { (lengths[$1], $0) < (lengths[$0], $1) }
     }

@@ -80,7 +80,8 @@ final class BatchPreparer {
         }
         if let failure { throw failure }
         // Longest first: perturbation moved the lengths apart again (28% of the frames in the
-        // recipe's batches were padding), and sorted rows let the LSTM skip each frame's finished rows.
+        // recipe's batches are padding); the network packs the real frames in this order anyway
+        // (PackedBatch), and a batch already in it packs frame by frame without reordering rows.
         let order = LengthGroups.longestFirst(features.map(\.frames))
         return PreparedBatch(features: order.map { features[$0] }, targets: order.map { items[members[$0]].target },
                              positions: order.map { positions?[$0] ?? $0 })

@@ -21,7 +21,7 @@ extension FeatureExtractor {
         } else {
             copyFrame(frame, of: samples, to: frameBuffer)
             if options.dither != 0 {
-                DitherNoise.add(to: frameBuffer, count: size, scale: Float(options.dither), random: &random)
+                GaussianTable.add(to: frameBuffer, count: size, scale: Float(options.dither), random: &random)
             }
         }
         let mean = options.removeDCOffset ? VectorReductions.sum(f, size) * gain / Float(size) : 0

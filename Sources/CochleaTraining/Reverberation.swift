@@ -38,10 +38,11 @@ public struct ReverberationOptions: Codable, Equatable, Sendable {
         let length = max(onset + 1, Int(rt60 * rate))
         var response = [Float](repeating: 0, count: length)
         response[0] = 1
+        response.withUnsafeMutableBufferPointer { GaussianTable.add(to: $0.baseAddress! + onset, count: length - onset, scale: 1, random: &random) }
         let decayPerSample = pow(10, -3 / (rt60 * rate))
         var envelope = pow(decayPerSample, Double(onset)), tailEnergy = 0.0
         for n in onset..<length {
-            let value = random.nextGaussian() * envelope
+            let value = Double(response[n]) * envelope
             response[n] = Float(value)
             tailEnergy += value * value
             envelope *= decayPerSample

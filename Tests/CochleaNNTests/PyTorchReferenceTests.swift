@@ -125,10 +125,10 @@ final class NetworkPropertyTests: XCTestCase {
         }
     }
 
-    /// A batch sorted longest first takes the path that skips each frame's padding rows; the same
-    /// utterances in another order take the full products. Both give every utterance the same
-    /// log-probabilities and the same summed gradients, for both directions and both layers.
-    func testLongestFirstBatchSkipsPaddingWithTheSameResults() {
+    /// The network packs a batch's real frames longest first whatever the batch's order: the same
+    /// utterances sorted and shuffled give every utterance the same log-probabilities and the same
+    /// summed gradients, for both directions and both layers.
+    func testBatchOrderDoesNotChangeResults() {
         let shape = NetworkShape(inputSize: 6, hiddenSize: 8, layers: 2, classes: 7)
         let sortedLengths = [9, 7, 4, 1], order = [2, 0, 3, 1], steps = 9
         let shuffledLengths = order.map { sortedLengths[$0] }

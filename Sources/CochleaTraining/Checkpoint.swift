@@ -37,6 +37,9 @@ public struct EpochTotals: Codable, Equatable, Sendable {
     public var utterances = 0
     public var frames = 0
     public var seconds = 0.0
+    /// Of `seconds`, the time spent preparing batches (decoding, augmenting, features); nil in
+    /// checkpoints written before it was measured.
+    public var preparationSeconds: Double?
     public var skippedBatches = 0
     public var infeasible = 0
     public init() {}

@@ -13,6 +13,9 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var validationWER: Double
     public var validationCER: Double
     public var seconds: Double
+    /// Of `seconds`, the time spent preparing training batches (decoding, augmentation, features)
+    /// while the network waited; nil for epochs recorded before it was measured.
+    public var preparationSeconds: Double?
     /// Training frames per second of wall time.
     public var framesPerSecond: Double
     /// Batches skipped because their loss or gradient was not finite.
@@ -24,12 +27,12 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 /// `history.tsv` and `history.svg`: the loss and error curves beside the model.
 public enum HistoryFiles {
     public static func tsv(_ records: [EpochRecord]) -> String {
-        var lines = ["epoch\tsteps\tlearning_rate\ttrain_loss\tvalidation_loss\tvalidation_wer\tvalidation_cer\tseconds\tframes_per_second\tskipped_batches\tinfeasible"]
+        var lines = ["epoch\tsteps\tlearning_rate\ttrain_loss\tvalidation_loss\tvalidation_wer\tvalidation_cer\tseconds\tframes_per_second\tskipped_batches\tinfeasible\tpreparation_seconds"]
         for r in records {
             lines.append([String(r.epoch), String(r.steps), String(format: "%.6g", r.learningRate), String(format: "%.5f", r.trainLoss),
                           String(format: "%.5f", r.validationLoss), String(format: "%.5f", r.validationWER), String(format: "%.5f", r.validationCER),
                           String(format: "%.1f", r.seconds), String(format: "%.0f", r.framesPerSecond), String(r.skippedBatches),
-                          String(r.infeasible)].joined(separator: "\t"))
+                          String(r.infeasible), r.preparationSeconds.map { String(format: "%.1f", $0) } ?? ""].joined(separator: "\t"))
         }
         return lines.joined(separator: "\n") + "\n"
     }

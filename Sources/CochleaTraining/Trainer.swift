@@ -196,17 +196,14 @@ public final class Trainer {
                 let members = batches[state.batch].map { trainIndices[$0] }
                 let rate = options.rate(step: state.step, totalSteps: totalSteps, plateauRate: state.plateauRate)
                 let dropoutSeed = options.seed &* 31 &+ UInt64(state.step)
-                let result: StepResult
-                if distributed {
-                    // Positions r, r + N, r + 2N, … of the global batch (sorted by length, so the shards are alike).
-                    let positions = communicator.roundRobin(members.count)
-                    let prepared = try preparer.prepare(positions.map { members[$0] }, positions: positions, epoch: state.epoch, batch: state.batch)
-                    result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed,
-                                      shard: BatchShard(globalSize: members.count, positions: prepared.positions))
-                } else {
-                    let prepared = try preparer.prepare(members, epoch: state.epoch, batch: state.batch)
-                    result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed)
-                }
+                // Split over processes: positions r, r + N, r + 2N, … of the global batch (sorted by
+                // length, so the shards are alike).
+                let positions = distributed ? communicator.roundRobin(members.count) : nil
+                let prepared = try preparer.prepare(positions.map { $0.map { members[$0] } } ?? members, positions: positions,
+                                                    epoch: state.epoch, batch: state.batch)
+                state.partial.preparationSeconds = (state.partial.preparationSeconds ?? 0) + Date().timeIntervalSince(started)
+                let result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed,
+                                      shard: positions.map { _ in BatchShard(globalSize: members.count, positions: prepared.positions) })
                 if result.applied {
                     state.partial.loss += result.loss
                     state.partial.utterances += result.utterances - result.infeasible
@@ -240,7 +237,7 @@ public final class Trainer {
                 trainLoss: state.partial.loss / Double(max(1, state.partial.utterances)),
                 validationLoss: validation?.meanLoss ?? .nan, validationWER: validation?.rates.wordErrorRate ?? .nan,
                 validationCER: validation?.rates.characterErrorRate ?? .nan, seconds: state.partial.seconds,
-                framesPerSecond: Double(state.partial.frames) / max(state.partial.seconds, 1e-9),
+                preparationSeconds: state.partial.preparationSeconds, framesPerSecond: Double(state.partial.frames) / max(state.partial.seconds, 1e-9),
                 skippedBatches: state.partial.skippedBatches, infeasible: state.partial.infeasible)
             epochSeconds.append(record.seconds)
             state.history.append(record)

@@ -79,7 +79,16 @@ final class TrainerTests: XCTestCase {
                      "checkpoints/last.safetensors", "checkpoints/best.safetensors"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
         }
-        XCTAssertEqual(try String(contentsOfFile: out + "/history.tsv", encoding: .utf8).split(separator: "\n").count, 3)
+        let history = try String(contentsOfFile: out + "/history.tsv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        XCTAssertEqual(history.count, 3)
+        XCTAssertEqual(history[0].last, "preparation_seconds")
+        let seconds = try XCTUnwrap(history[0].firstIndex(of: "seconds"))
+        for row in history.dropFirst() {
+            // Batch preparation is part of the epoch's time, and takes some.
+            let preparation = try XCTUnwrap(Double(row.last!)), total = try XCTUnwrap(Double(row[seconds]))
+            XCTAssertGreaterThan(preparation, 0)
+            XCTAssertLessThanOrEqual(preparation, total + 0.05)
+        }
         XCTAssertTrue(try String(contentsOfFile: out + "/history.svg", encoding: .utf8).contains("<polyline"))
         let problems = try String(contentsOfFile: out + "/problems.txt", encoding: .utf8)
         XCTAssertTrue(problems.contains("broken.wav: undecodable audio"), problems)

@@ -97,9 +97,10 @@ final class TrainingDisplay {
             Console.note("cochlea: skipping \(problems.count) dataset entries with problems\(problems.count > 20 ? " (the first 20 above)" : ""); all are listed in problems.txt in the output folder")
         case .epoch(let r, let isBest, let left):
             clear()
-            Console.note(String(format: "epoch %2d: train loss %.3f, validation loss %.3f, WER %.2f%%, CER %.2f%%, %.0f frames/s, %.0f s%@, %@ left",
+            let preparation = r.preparationSeconds.map { String(format: " (%.0f preparing batches)", $0) } ?? ""
+            Console.note(String(format: "epoch %2d: train loss %.3f, validation loss %.3f, WER %.2f%%, CER %.2f%%, %.0f frames/s, %.0f s%@%@, %@ left",
                                 r.epoch, r.trainLoss, r.validationLoss, r.validationWER * 100, r.validationCER * 100,
-                                r.framesPerSecond, r.seconds, isBest ? " (best)" : "", ProgressReporter.clock(left))
+                                r.framesPerSecond, r.seconds, preparation, isBest ? " (best)" : "", ProgressReporter.clock(left))
                          + (r.skippedBatches > 0 ? ", \(r.skippedBatches) non-finite batches skipped" : "")
                          + (r.infeasible > 0 ? ", \(r.infeasible) infeasible utterances" : ""))
         case .checkpoint: break

@@ -79,12 +79,8 @@ final class BatchPreparer {
             }
         }
         if let failure { throw failure }
-        // Longest first: perturbation moved the lengths apart again (28% of the frames in the
-        // recipe's batches are padding); the network packs the real frames in this order anyway
-        // (PackedBatch), and a batch already in it packs frame by frame without reordering rows.
-        let order = LengthGroups.longestFirst(features.map(\.frames))
-        return PreparedBatch(features: order.map { features[$0] }, targets: order.map { items[members[$0]].target },
-                             positions: order.map { positions?[$0] ?? $0 })
+        // In the order drawn: the network packs any batch's real frames longest first itself.
+        return PreparedBatch(features: features, targets: members.map { items[$0].target })
     }
 
     /// What one utterance goes through this epoch.

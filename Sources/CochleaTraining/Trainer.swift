@@ -203,7 +203,7 @@ public final class Trainer {
                                                     epoch: state.epoch, batch: state.batch)
                 state.partial.preparationSeconds = (state.partial.preparationSeconds ?? 0) + Date().timeIntervalSince(started)
                 let result = step.run(prepared, learningRate: rate, dropoutSeed: dropoutSeed,
-                                      shard: positions.map { _ in BatchShard(globalSize: members.count, positions: prepared.positions) })
+                                      shard: positions.map { BatchShard(globalSize: members.count, positions: $0) })
                 if result.applied {
                     state.partial.loss += result.loss
                     state.partial.utterances += result.utterances - result.infeasible

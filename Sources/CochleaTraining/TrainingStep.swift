@@ -12,13 +12,9 @@ public struct PreparedBatch {
     public var steps: Int
     public var lengths: [Int]
     public var ctc: CTCBatch
-    /// Each row's position in the batch as it was drawn (0..<B unless reordered; split over
-    /// processes, its place in the global batch).
-    public var positions: [Int]
 
     /// Pads `features` (one [frames, D] matrix per utterance) into [T, B, D].
-    public init(features: [FeatureMatrix], targets: [[Int32]], positions: [Int]? = nil) {
-        precondition(positions.map { $0.count == features.count } ?? true, "one position per utterance")
+    public init(features: [FeatureMatrix], targets: [[Int32]]) {
         let batch = features.count, dims = features.first?.dims ?? 0
         let steps = features.map(\.frames).max() ?? 0
         var input = [Float](repeating: 0, count: steps * batch * dims)
@@ -31,7 +27,6 @@ public struct PreparedBatch {
         self.input = input
         self.steps = steps
         lengths = features.map(\.frames)
-        self.positions = positions ?? Array(features.indices)
         ctc = CTCBatch(frames: steps, inputLengths: lengths, targets: targets.flatMap { $0 }, targetLengths: targets.map(\.count))
     }
 }

@@ -5,9 +5,9 @@ import CochleaTestSupport
 import XCTest
 
 final class BatchPreparerTests: XCTestCase {
-    /// A prepared batch comes longest first (so that the LSTM skips padding rows), each row's
-    /// position naming the member it came from, its target beside it.
-    func testABatchComesLongestFirstWithItsPositions() throws {
+    /// A prepared batch keeps the members in the order drawn (the network packs any order
+    /// longest first itself), each target beside its utterance.
+    func testABatchKeepsTheDrawnOrderWithItsTargets() throws {
         let folder = TemporaryDirectory()
         let clip = testWord(), rate = 16000
         try AudioWriter.write(clip, sampleRate: rate, encoding: .wavPCM16, to: folder.file("short.wav"))
@@ -25,12 +25,12 @@ final class BatchPreparerTests: XCTestCase {
         let items = utterances.indices.map { PlannedUtterance(utterance: utterances[$0], target: [Int32($0 + 3)]) }
         let preparer = try BatchPreparer(items: items, store: store, options: options, mixer: nil)
         let batch = try preparer.prepare([0, 1, 2], epoch: 0, batch: 0)
-        XCTAssertEqual(batch.positions, [1, 2, 0])
-        XCTAssertEqual(batch.lengths, [store.frames[1], store.frames[2], store.frames[0]])
-        XCTAssertEqual(batch.ctc.targets, [4, 5, 3])
+        XCTAssertEqual(batch.lengths, [store.frames[0], store.frames[1], store.frames[2]])
+        XCTAssertEqual(batch.ctc.targets, [3, 4, 5])
         XCTAssertGreaterThan(store.frames[1], store.frames[2])
-        // Split over processes, the positions are the global ones given.
-        let shard = try preparer.prepare([0, 2], positions: [5, 9], epoch: 0, batch: 0)
-        XCTAssertEqual(shard.positions, [9, 5])
+        XCTAssertGreaterThan(store.frames[2], store.frames[0])
+        let shard = try preparer.prepare([2, 0], positions: [5, 9], epoch: 0, batch: 0)
+        XCTAssertEqual(shard.lengths, [store.frames[2], store.frames[0]])
+        XCTAssertEqual(shard.ctc.targets, [5, 3])
     }
 }

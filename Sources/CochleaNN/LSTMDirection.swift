@@ -29,11 +29,10 @@ struct LSTMState<T: Real> {
     let gates: UnsafeMutablePointer<T>
     /// [N, H] cell states c_t.
     let cells: UnsafeMutablePointer<T>
-    /// [N, H] tanh(c_t).
+    /// [N, H] tanh(c_t) after forward; once backward's recurrence no longer needs it, each row's
+    /// h_{t−1} (zero where the utterance starts), aligned with its gate rows for the one W_hh
+    /// gradient product.
     let tanhCells: UnsafeMutablePointer<T>
-    /// [N, H] scratch for backward: each row's h_{t−1} (zero where the utterance starts), aligned
-    /// with its gate rows for the one W_hh gradient product.
-    let previousHidden: UnsafeMutablePointer<T>
     /// [B, H] scratch for the gradients flowing back into h_{t−1} and c_{t−1}.
     let hiddenGradient: UnsafeMutablePointer<T>
     let cellGradient: UnsafeMutablePointer<T>
@@ -134,6 +133,7 @@ enum LSTMDirection<T: Real> {
     /// Backpropagation through time. `outputGradient` is dL/dh for the layer output ([N, 2H],
     /// this direction's half is read). Leaves dL/d(gate pre-activations) in `state.gates` and adds
     /// the weight gradients; the caller turns the gate gradients into dL/dinput (see `inputGradient`).
+    /// Consumes the forward pass's state (gates and tanh(c_t) are overwritten): one backward per forward.
     static func backward(input: UnsafePointer<T>, inputWidth: Int, output: UnsafePointer<T>,
                          outputGradient: UnsafePointer<T>, weights: LSTMWeights<T>, state: LSTMState<T>,
                          gradients: LSTMGradients<T>, batch: LSTMBatch) {
@@ -179,10 +179,12 @@ enum LSTMDirection<T: Real> {
         // dW_ih += dGᵀ·X over all frames in one product.
         T.gemm(transposeA: true, transposeB: false, m: g4, n: inputWidth, k: batch.rows, alpha: 1,
                a: state.gates, lda: g4, b: input, ldb: inputWidth, beta: 1, c: gradients.inputWeights, ldc: inputWidth)
-        // dW_hh += Σ_t dG_tᵀ·h_{t−1}, one product once every row's h_{t−1} sits beside its gate row.
-        gatherPreviousHidden(output: output, into: state.previousHidden, batch: batch)
+        // dW_hh += Σ_t dG_tᵀ·h_{t−1}, one product once every row's h_{t−1} sits beside its gate row
+        // (in tanh(c_t)'s buffer, which the recurrence above was the last to read).
+        let previousHidden = state.tanhCells
+        gatherPreviousHidden(output: output, into: previousHidden, batch: batch)
         T.gemm(transposeA: true, transposeB: false, m: g4, n: h, k: batch.rows, alpha: 1,
-               a: state.gates, lda: g4, b: state.previousHidden, ldb: h, beta: 1, c: gradients.recurrentWeights, ldc: h)
+               a: state.gates, lda: g4, b: previousHidden, ldb: h, beta: 1, c: gradients.recurrentWeights, ldc: h)
         // Both biases enter every gate sum the same way, so both get the column sums of dG.
         for row in 0..<batch.rows {
             let g = state.gates + row * g4

@@ -48,7 +48,7 @@ final class Workspace<T: Real> {
         states = (0..<shape.layers).map { _ in
             (0..<2).map { _ in
                 LSTMState(gates: buffer(frames * 4 * h), cells: buffer(frames * h), tanhCells: buffer(frames * h),
-                          previousHidden: buffer(frames * h), hiddenGradient: buffer(batch * h), cellGradient: buffer(batch * h), zeros: buffer(h))
+                          hiddenGradient: buffer(batch * h), cellGradient: buffer(batch * h), zeros: buffer(h))
             }
         }
         packedLogProbs = buffer(frames * shape.classes)

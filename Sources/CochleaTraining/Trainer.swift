@@ -111,13 +111,15 @@ public final class Trainer {
                               + ((before == nil) != (now == nil) && saved!.state.options.dropout > 0 ? ", but with dropout masks drawn per utterance under mpirun and per batch otherwise" : "")))
             }
         }
-        var state = saved?.state ?? TrainerState(options: requested)
+        // A fine-tuning run takes the features, network shape and tokens of the model it starts from.
+        let initial = resume ? nil : try requested.initialModel.map(loadInitialModel)
+        var state = saved?.state ?? TrainerState(options: initial.map { requested.adopting($0.config) } ?? requested)
         state.processes = distributed ? communicator.size : nil
         let options = state.options
         try options.validate()
         BLASThreads.count = 1
 
-        let plan = TrainingSet(dataset: dataset, options: options, tokens: saved?.config.tokens)
+        let plan = TrainingSet(dataset: dataset, options: options, tokens: saved?.config.tokens ?? initial?.config.tokens)
         var problems = plan.problems
         let items = plan.all
         emit(.message("computing features of \(items.count) utterances (\(plan.train.count) train, \(plan.validation.count) validation, \(plan.test.count) test)"))
@@ -162,7 +164,11 @@ public final class Trainer {
             return config
         }()
         let network = saved.map { AcousticNetwork<Float>(shape: shape, parameters: $0.parameters) }
+            ?? initial.map { AcousticNetwork<Float>(shape: shape, parameters: $0.parameters) }
             ?? AcousticNetwork<Float>(shape: shape, seed: options.seed)
+        if let initial, let path = options.initialModel {
+            emit(.message("starting from the weights of \(path) (\(shape.layers) × \(shape.hiddenSize) BiLSTM, \(initial.config.tokens.count) tokens) with its features"))
+        }
         network.dropout = options.dropout
         let optimizer = saved?.optimizer ?? Adam<Float>(count: network.layout.count, options: AdamOptions(learningRate: options.learningRate, weightDecay: options.weightDecay))
         let step = TrainingStep(network: network, optimizer: optimizer, clipNorm: options.clipNorm, threads: options.threads,
@@ -275,7 +281,7 @@ public final class Trainer {
             }
             if isBest && isWriter {
                 var bestConfig = config
-                bestConfig.notes = notes(record, trainCount: trainIndices.count)
+                bestConfig.notes = notes(record, trainCount: trainIndices.count, initialModel: options.initialModel)
                 try AcousticModel(config: bestConfig, parameters: network.parameterValues).save(to: output)
             }
             if isBest { try saveCheckpoint(bestCheckpoint) }
@@ -319,10 +325,25 @@ public final class Trainer {
         return sum
     }
 
-    private func notes(_ record: EpochRecord, trainCount: Int) -> [String: String] {
-        ["epoch": String(record.epoch), "validation_wer": String(format: "%.4f", record.validationWER),
-         "validation_cer": String(format: "%.4f", record.validationCER), "training_utterances": String(trainCount),
-         "trained_with": "cochlea train"]
+    private func notes(_ record: EpochRecord, trainCount: Int, initialModel: String?) -> [String: String] {
+        var notes = ["epoch": String(record.epoch), "validation_wer": String(format: "%.4f", record.validationWER),
+                     "validation_cer": String(format: "%.4f", record.validationCER), "training_utterances": String(trainCount),
+                     "trained_with": "cochlea train"]
+        if let initialModel { notes["fine_tuned_from"] = initialModel }
+        return notes
+    }
+
+    /// The model a fine-tuning run starts from: read by rank 0 (the ranks need no shared file
+    /// system) and sent to the others as its config's length, its config, then its weights file.
+    private func loadInitialModel(_ folder: String) throws -> AcousticModel {
+        guard distributed else { return try AcousticModel.load(from: folder) }
+        let bytes = try onRankZero {
+            let model = try AcousticModel.load(from: folder)
+            let config = try model.configData()
+            return withUnsafeBytes(of: UInt64(config.count).littleEndian) { Array($0) } + Array(config) + Array(model.weightsData())
+        }
+        let configCount = Int(UInt64(littleEndian: bytes.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
+        return try AcousticModel.decode(config: Data(bytes[8..<(8 + configCount)]), weights: Data(bytes[(8 + configCount)...]), folder: folder)
     }
 
     private func writeProblems(_ problems: [DatasetProblem]) throws {
@@ -342,5 +363,16 @@ public final class Trainer {
             .map { ["reference": result.references[$0], "hypothesis": result.hypotheses[$0]] }
         try AtomicFile.write(JSONCoding.encoder(pretty: true).encode(Report(all: result.rates, singleWords: single, multiWord: multiple, errors: errors)),
                              to: output + "/test_report.json")
+    }
+}
+
+private extension TrainingOptions {
+    /// These options with `config`'s features and network shape, for a run that starts from its weights.
+    func adopting(_ config: ModelConfig) -> TrainingOptions {
+        var options = self
+        options.features = config.features
+        options.layers = config.network.layers
+        options.hiddenSize = config.network.hiddenSize
+        return options
     }
 }

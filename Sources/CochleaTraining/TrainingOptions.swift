@@ -77,6 +77,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Share of training utterances held out for validation when the data has no validation split.
     public var validationFraction = 0.1
     public var unknownCharacters = UnknownCharacterPolicy.skip
+    /// A trained model's folder whose weights the run starts from (fine-tuning) instead of random
+    /// ones; its features, network shape and tokens then replace these options'. Nil: from scratch.
+    public var initialModel: String?
 
     public init() {}
 

@@ -61,11 +61,12 @@ public struct TrainingSet {
         let cleanTrain = clean(train), cleanValidation = clean(validation), cleanTest = clean(test)
         tokenizer = tokens.map(Tokenizer.init) ?? Tokenizer.build(from: cleanTrain.map(\.transcript))
         let tokenizer = self.tokenizer
+        let tokenSet = tokens == nil ? "the training transcripts' token set" : "the model's token set"
         func encode(_ utterances: [Utterance]) -> [PlannedUtterance] {
             utterances.compactMap { u in
                 guard let target = tokenizer.encode(u.transcript) else {
                     keptProblems.append(DatasetProblem(kind: .unknownCharacters, location: u.source,
-                                                       detail: "\(TrainingSet.quote(String(tokenizer.unknownCharacters(in: u.transcript)))) not in the training transcripts' token set"))
+                                                       detail: "\(TrainingSet.quote(String(tokenizer.unknownCharacters(in: u.transcript)))) not in \(tokenSet)"))
                     return nil
                 }
                 return PlannedUtterance(utterance: u, target: target)

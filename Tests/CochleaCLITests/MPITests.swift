@@ -106,6 +106,29 @@ final class MPITests: XCTestCase {
         }
     }
 
+    /// Fine-tuning under mpirun: rank 0 reads the starting model and sends it to the other ranks,
+    /// whose run then matches a plain fine-tuning run from the same model.
+    func testTwoRanksFineTuneLikeOneProcess() throws {
+        let start = Self.folder.file("start"), plain = Self.folder.file("tuned-plain"), two = Self.folder.file("tuned-two")
+        let started = try CLI.run(["train", Self.corpus, "--out", start, "--dropout", "0"] + Self.training)
+        XCTAssertEqual(started.status, 0, started.stderr)
+        // The starting model sets the hidden size.
+        let tuning = ["--init-from", start, "--dropout", "0", "--epochs", "1", "--batch-size", "4", "--threads", "1", "--early-stopping", "0"]
+        let plainRun = try CLI.run(["train", Self.corpus, "--out", plain] + tuning)
+        XCTAssertEqual(plainRun.status, 0, plainRun.stderr)
+        let twoRun = try Self.mpi(2, ["train", Self.corpus, "--out", two] + tuning)
+        XCTAssertEqual(twoRun.status, 0, twoRun.stderr)
+        XCTAssertEqual(twoRun.stderr.components(separatedBy: "starting from the weights of \(start)").count, 2, "rank 0 alone reports: \(twoRun.stderr)")
+        let expected = try Self.weights(plain + "/checkpoints/last.safetensors")
+        let actual = try Self.weights(two + "/checkpoints/last.safetensors")
+        XCTAssertEqual(Set(actual.keys), Set(expected.keys))
+        for (name, values) in expected {
+            assertClose(actual[name] ?? [], values.map(Double.init), absolute: Self.tolerance, relative: 0, "fine-tuned, 2 ranks vs 1 process: \(name)")
+        }
+        // And both moved away from the start, so the comparison says something.
+        XCTAssertNotEqual(try Self.weights(start + "/checkpoints/last.safetensors")["output.bias"], expected["output.bias"])
+    }
+
     /// Sharded evaluation prints and writes exactly what one process does.
     func testTwoRanksEvaluateExactlyLikeOneProcess() throws {
         let model = Self.folder.file("eval-model")

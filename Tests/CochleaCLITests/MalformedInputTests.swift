@@ -153,6 +153,9 @@ final class MalformedInputTests: XCTestCase {
         let clip = Fixtures.path("audio/chirp.wav")
         let truncated = try brokenModel("truncated", weights: { $0.prefix($0.count - 64) })
         try expectFailure(["transcribe", "--model", truncated, clip], naming: truncated + "/model.safetensors", "file truncated")
+        let corpus = folder.file("tiny")
+        try TinyCorpus.write(to: corpus)
+        try expectFailure(["train", corpus, "--out", folder.file("tuned"), "--init-from", truncated], naming: truncated + "/model.safetensors", "file truncated")
         let wrongType = try brokenModel("dtype", weights: { data in
             Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"output.bias\":{\"dtype\":\"F32\"", with: "\"output.bias\":{\"dtype\":\"I32\"").utf8)
         })
@@ -200,6 +203,8 @@ final class MalformedInputTests: XCTestCase {
             (["transcribe", "--model", model, clip, "--keywords", "ab,c9"], "9"),
             (["train", clip, "--out", folder.path, "--batch-size", "0"], "batch size"),
             (["train", clip, "--out", folder.path, "--speed-range", "0.3:1.1"], "speed perturbation factors must lie in 0.5...2"),
+            (["train", clip, "--out", folder.path, "--init-from", model, "--hidden", "64", "--pcen"],
+             "--init-from takes the features and network shape of the model it starts from; drop --pcen, --hidden"),
             (["bench", "speed", "--clips", "0"], "--clips must be at least 1"),
         ] {
             let result = try CLI.run(arguments)

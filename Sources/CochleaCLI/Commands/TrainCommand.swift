@@ -47,8 +47,9 @@ struct TrainCommand: ParsableCommand {
         over processes (see the README's "Several machines"); rank 0 writes OUT:
           mpirun -np 4 cochlea train datasets/generated/full --out models/keywords --threads 1
 
-        Example:
+        Examples:
           cochlea train datasets/generated/full --out models/keywords --epochs 30
+          cochlea train my-recordings/ --out models/mine --init-from models/default --learning-rate 0.001 --epochs 20
         """)
 
     @Argument(help: "Datasets (folders, manifests or Kaldi directories).")
@@ -63,8 +64,14 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run saved in OUT (its options are used; the ones given here are ignored).")
     var resume = false
 
-    @Option(help: "Features: fbank40 (40 log-mel, mean-variance normalised), fbank80, mfcc39 (13 MFCC + deltas, CMN) or mfcc13.")
-    var features: FeaturePreset = .fbank40
+    @Option(name: .customLong("init-from"), help: ArgumentHelp(
+        "Start from a trained model's weights (fine-tuning), e.g. models/default, instead of random ones.",
+        discussion: "The run takes that model's features, network shape and characters (options that set them are refused); transcripts with other characters are skipped or, with --unknown-characters drop, lose them. Its vocabulary comes from the new training transcripts. A lower peak rate than from scratch keeps what the model knew, e.g. --learning-rate 0.001 --epochs 20.",
+        valueName: "model"))
+    var initFrom: String?
+
+    @Option(help: "Features: fbank40 (40 log-mel, mean-variance normalised), fbank80, mfcc39 (13 MFCC + deltas, CMN) or mfcc13. (default: fbank40)")
+    var features: FeaturePreset?
     @Flag(help: ArgumentHelp(FeatureArguments.maskEmptyBandsHelp + " Stored in the model, so transcription does the same."))
     var maskEmptyBands = false
     @Option(help: ArgumentHelp(FeatureArguments.dynamicRangeHelp + " Stored in the model, so transcription does the same."))
@@ -77,12 +84,12 @@ struct TrainCommand: ParsableCommand {
     var cmvn: NormalizationMode?
     @Option(help: "Low edge of the mel filterbank in Hz (default: 20). Raising it (e.g. to 100) keeps the lowest bands from resolving single pitch harmonics.")
     var lowFreq: Double?
-    @Option(help: "Stack this many consecutive frames into one model input (with --stride: fewer, wider frames).")
-    var stack = 1
-    @Option(help: "Feed the model every STRIDE-th stacked frame: a stride of 3 runs the network 3× faster.")
-    var stride = 1
-    @Option(help: "BiLSTM layers.") var layers = TrainingOptions().layers
-    @Option(help: "Hidden units per direction.") var hidden = TrainingOptions().hiddenSize
+    @Option(help: "Stack this many consecutive frames into one model input (with --stride: fewer, wider frames). (default: 1)")
+    var stack: Int?
+    @Option(help: "Feed the model every STRIDE-th stacked frame: a stride of 3 runs the network 3× faster. (default: 1)")
+    var stride: Int?
+    @Option(help: "BiLSTM layers. (default: \(TrainingOptions().layers))") var layers: Int?
+    @Option(help: "Hidden units per direction. (default: \(TrainingOptions().hiddenSize))") var hidden: Int?
     @Option(help: "Epochs (at most; see --early-stopping).") var epochs = TrainingOptions().epochs
     @Option(help: "Utterances per batch.") var batchSize = TrainingOptions().batchSize
     @Option(help: "Peak learning rate (Adam).") var learningRate = TrainingOptions().learningRate
@@ -162,18 +169,31 @@ struct TrainCommand: ParsableCommand {
         guard !data.isEmpty else { throw ValidationError("give at least one dataset") }
     }
 
+    /// The options that set features or the network's shape, by name, when given.
+    private var architectureOptions: [String] {
+        [("--features", features != nil), ("--mask-empty-bands", maskEmptyBands), ("--dynamic-range", dynamicRange != nil),
+         ("--speech-statistics", speechStatistics != nil), ("--pcen", pcen), ("--cmvn", cmvn != nil), ("--low-freq", lowFreq != nil),
+         ("--stack", stack != nil), ("--stride", stride != nil), ("--layers", layers != nil), ("--hidden", hidden != nil)]
+            .filter(\.1).map(\.0)
+    }
+
     func options() throws -> TrainingOptions {
         var o = TrainingOptions()
-        o.features = features.pipeline
+        if initFrom != nil, !architectureOptions.isEmpty {
+            throw ValidationError("--init-from takes the features and network shape of the model it starts from; drop \(architectureOptions.joined(separator: ", "))")
+        }
+        o.initialModel = initFrom
+        o.features = (features ?? .fbank40).pipeline
         if maskEmptyBands { o.features.emptyBands = EmptyBandMasking() }
         o.features.dynamicRange = dynamicRange.map(DynamicRangeFloor.init(decibels:))
         o.features.speechStatistics = speechStatistics.map(SpeechStatistics.init(decibels:))
         if pcen { o.features.pcen = PCEN() }
         if let cmvn { o.features.normalization = cmvn }
         if let lowFreq { o.features.options.lowFrequency = lowFreq }
+        let (stack, stride) = (self.stack ?? 1, self.stride ?? 1)
         if stack > 1 || stride > 1 { o.features.stacking = FrameStacking(count: stack, stride: stride) }
-        o.layers = layers
-        o.hiddenSize = hidden
+        o.layers = layers ?? o.layers
+        o.hiddenSize = hidden ?? o.hiddenSize
         o.epochs = epochs
         o.batchSize = batchSize
         o.learningRate = learningRate

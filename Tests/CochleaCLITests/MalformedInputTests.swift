@@ -206,6 +206,8 @@ final class MalformedInputTests: XCTestCase {
             (["train", clip, "--out", folder.path, "--init-from", model, "--hidden", "64", "--pcen"],
              "--init-from takes the features and network shape of the model it starts from; drop --pcen, --hidden"),
             (["bench", "speed", "--clips", "0"], "--clips must be at least 1"),
+            (["evaluate", clip, "--model", model, "--threads", "0"], "--threads must be at least 1"),
+            (["evaluate", clip, "--model", model, "--confusions=-1"], "--confusions must be 0 or positive"),
         ] {
             let result = try CLI.run(arguments)
             XCTAssertNotEqual(result.status, 0, "\(arguments)")

@@ -125,6 +125,65 @@ final class TrainTranscribeEvaluateTests: XCTestCase {
     }
 }
 
+extension TrainTranscribeEvaluateTests {
+    /// Single-word clips (Speech Commands folders, speakers from the file names) with two-word
+    /// utterances from a manifest naming its speakers: the breakdowns add up to what the per-utterance
+    /// results say.
+    func testEvaluateBreaksDownBySpeakerAndUtteranceLength() throws {
+        let multi = Self.folder.file("multi")
+        try FileManager.default.createDirectory(atPath: multi, withIntermediateDirectories: true)
+        var manifest = "path\ttranscript\tspeaker\n"
+        for (i, word) in ["go", "no", "up", "go"].enumerated() {
+            try? FileManager.default.removeItem(atPath: "\(multi)/\(i).wav")
+            try FileManager.default.copyItem(atPath: "\(Self.corpus)/\(word)/spk\(i)_nohash_0.wav", toPath: "\(multi)/\(i).wav")
+            manifest += "\(i).wav\t\(word) up\t\(i < 2 ? "anna" : "ben")\n"
+        }
+        try manifest.write(toFile: multi + "/all.tsv", atomically: true, encoding: .utf8)
+        let report = Self.folder.file("breakdown.json")
+        let result = try CLI.run(["evaluate", Self.corpus, multi + "/all.tsv", "--model", Self.model, "--split", "all", "--report", report,
+                                  "--speakers", "3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("single word: %WER "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("; multi-word: %WER "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("by speaker, the 3 worst of 8 "), result.stdout)
+
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        let results = try XCTUnwrap(object["results"] as? [[String: Any]])
+        XCTAssertEqual(results.count, 22)
+        func errors(_ entry: [String: Any]) -> Int {
+            ["substitutions", "deletions", "insertions"].reduce(0) { $0 + (entry[$1] as? Int ?? 0) }
+        }
+        let single = try XCTUnwrap(object["single_word"] as? [String: Any]), pairs = try XCTUnwrap(object["multi_word"] as? [String: Any])
+        XCTAssertEqual(single["utterances"] as? Int, 18)
+        XCTAssertEqual((single["words"] as? [String: Int])?["reference"], 18)
+        XCTAssertEqual((pairs["words"] as? [String: Int])?["reference"], 8)
+        let pairErrors = results.filter { ($0["reference"] as? String ?? "").contains(" ") }.reduce(0) { $0 + errors($1) }
+        XCTAssertEqual(pairs["wer"] as? Double, Double(pairErrors) / 8)
+
+        let speakers = try XCTUnwrap(object["speakers"] as? [[String: Any]])
+        XCTAssertEqual(Set(speakers.compactMap { $0["speaker"] as? String }), ["spk0", "spk1", "spk2", "spk3", "spk4", "spk5", "anna", "ben"])
+        let rates = speakers.compactMap { $0["wer"] as? Double }
+        XCTAssertEqual(rates, rates.sorted(by: >), "worst first")
+        for speaker in speakers {
+            let name = try XCTUnwrap(speaker["speaker"] as? String)
+            let theirs = results.filter { $0["speaker"] as? String == name }
+            XCTAssertEqual(speaker["utterances"] as? Int, theirs.count, name)
+            XCTAssertEqual((speaker["words"] as? [String: Int])?["reference"],
+                           theirs.reduce(0) { $0 + ($1["reference"] as? String ?? "").split(separator: " ").count }, name)
+            let wrong = theirs.reduce(0) { $0 + errors($1) }
+            XCTAssertEqual(speaker["wer"] as? Double, Double(wrong) / Double((speaker["words"] as? [String: Int])?["reference"] ?? 1), name)
+        }
+
+        let quiet = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--split", "all", "--speakers", "0"])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertFalse(quiet.stdout.contains("by speaker"), quiet.stdout)
+        XCTAssertFalse(quiet.stdout.contains("multi-word"), "only single words: no breakdown by length\n" + quiet.stdout)
+        let refused = try CLI.run(["evaluate", Self.corpus, "--model", Self.model, "--speakers=-1"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--speakers must be 0 or positive"), refused.stderr)
+    }
+}
+
 /// The README's first command: the shipped model on the bundled clips, found without --model.
 final class DefaultModelTests: XCTestCase {
     func testTheShippedModelTranscribesTheBundledExamples() throws {

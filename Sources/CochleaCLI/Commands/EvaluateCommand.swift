@@ -21,7 +21,10 @@ struct EvaluateCommand: ParsableCommand {
         directories). By default the test split is evaluated when the data has one, else everything.
 
         Prints WER and CER with substitutions, deletions, insertions and hits, the sentence error rate, \
-        the most frequent confusions and the speed in × real time. --report writes per-utterance \
+        the most frequent confusions and the speed in × real time; then the WER of the single-word \
+        and the multi-word utterances apart, when there are both, and of the worst speakers, when the \
+        data names speakers (Speech Commands' file names, a TSV manifest's speaker or client_id \
+        column, a Kaldi directory's utt2spk). --report writes per-utterance \
         results with a word alignment for each error as JSON; --trn writes ref.trn and hyp.trn for \
         NIST sclite (sclite -r ref.trn trn -h hyp.trn trn -i rm -s). Audio that cannot be read is \
         reported and left out of the scores; the exit code is then 1.
@@ -50,12 +53,20 @@ struct EvaluateCommand: ParsableCommand {
     var trn: String?
     @Option(help: "How many of the most frequent confusions to list.")
     var confusions = 10
+    @Option(help: "How many speakers to list, worst WER first (0: none; --report has them all).")
+    var speakers = 10
     @Option(help: "Threads (default: the cores, shared between the ranks mpirun starts on this machine).")
     var threads = Job.defaultThreads
     @Flag(help: "No progress output.")
     var quiet = false
     @OptionGroup(title: "Decoding")
     var decoding: DecodingArguments
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard confusions >= 0 else { throw ValidationError("--confusions must be 0 or positive, got \(confusions)") }
+        guard speakers >= 0 else { throw ValidationError("--speakers must be 0 or positive, got \(speakers)") }
+    }
 
     func run() throws {
         try Job.run(evaluate)
@@ -105,6 +116,7 @@ struct EvaluateCommand: ParsableCommand {
         let scored = chosen.indices.filter { hypotheses[$0] != nil }
         let references = scored.map { chosen[$0].transcript }, hyps = scored.map { hypotheses[$0]! }
         let score = Metrics.score(references: references, hypotheses: hyps, threads: threads)
+        let breakdown = EvaluationBreakdown(score: score, references: references, speakers: scored.map { chosen[$0].speaker })
         // Files first: a reader that stops early (`| head -1`) ends the process at the next line.
         let ids = scored.map { Self.trnID(chosen[$0].id) }
         if let trn {
@@ -119,21 +131,24 @@ struct EvaluateCommand: ParsableCommand {
                 var entry: [String: Any] = ["id": chosen[i].id, "path": chosen[i].path, "reference": references[position],
                                             "hypothesis": hyps[position], "substitutions": counts.substitutions,
                                             "deletions": counts.deletions, "insertions": counts.insertions, "hits": counts.hits]
+                if let speaker = chosen[i].speaker { entry["speaker"] = speaker }
                 if counts.errors > 0 {
                     entry["alignment"] = scorer.wordAlignment(reference: references[position], hypothesis: hyps[position]).steps.map(Self.describe)
                 }
                 return entry
             }
             let totals = score.totals
-            let object: [String: Any] = [
+            var object: [String: Any] = [
                 "model": modelPath, "utterances": scored.count, "failed": failures, "audio_seconds": audioSeconds,
                 "seconds": seconds, "wer": totals.wordErrorRate, "cer": totals.characterErrorRate, "ser": totals.sentenceErrorRate,
                 "words": Self.counts(totals.words), "characters": Self.counts(totals.characters), "results": utterances,
                 "decoding": settings,
             ]
+            object.merge(breakdown.reportFields()) { first, _ in first }
             try AtomicFile.write(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: report)
         }
-        printSummary(score.totals, utterances: scored.count, audioSeconds: audioSeconds, seconds: seconds)
+        printSummary(score.totals, utterances: scored.count, audioSeconds: audioSeconds, seconds: seconds,
+                     breakdown: breakdown.lines(speakerLimit: speakers))
         Console.output("decoding: " + Self.describe(settings))
         if failures > 0 { throw BatchFailure(failed: failures, total: chosen.count) }
     }
@@ -172,7 +187,7 @@ struct EvaluateCommand: ParsableCommand {
         return (hypotheses, seconds.reduce(0, +), hypotheses.filter { $0 == nil }.count)
     }
 
-    private func printSummary(_ totals: ErrorCounts, utterances: Int, audioSeconds: Double, seconds: Double) {
+    private func printSummary(_ totals: ErrorCounts, utterances: Int, audioSeconds: Double, seconds: Double, breakdown: [String]) {
         let w = totals.words, c = totals.characters
         Console.output(String(format: "%%WER %.2f [ %d / %d, %d ins, %d del, %d sub ] %d hits", totals.wordErrorRate * 100, w.errors,
                               w.referenceLength, w.insertions, w.deletions, w.substitutions, w.hits))
@@ -181,6 +196,7 @@ struct EvaluateCommand: ParsableCommand {
         Console.output(String(format: "%%SER %.2f [ %d / %d ]", totals.sentenceErrorRate * 100, totals.utterancesWithErrors, totals.utterances))
         Console.output(String(format: "%d utterances, %.1f s of audio in %.2f s: %.0f× real time", utterances, audioSeconds, seconds,
                               audioSeconds / max(seconds, 1e-9)))
+        breakdown.forEach(Console.output)
         guard confusions > 0 else { return }
         let substitutions = totals.mostFrequentSubstitutions(limit: confusions)
         if !substitutions.isEmpty {

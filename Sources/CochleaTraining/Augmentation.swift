@@ -24,6 +24,16 @@ public struct SpecAugmentOptions: Codable, Equatable, Sendable {
 
     public var isOff: Bool { frequencyMasks == 0 && timeMasks == 0 }
 
+    public func validate() throws {
+        for (name, value) in [("frequency masks", frequencyMasks), ("frequency mask width", frequencyWidth),
+                              ("time masks", timeMasks), ("time mask width", timeWidth)] where value < 0 {
+            throw TrainingOptionsError(message: "\(name) must be 0 or positive, got \(value)")
+        }
+        guard (0...1).contains(maxTimeFraction) else {
+            throw TrainingOptionsError(message: "a time mask's largest share of the utterance must be in [0, 1], got \(maxTimeFraction)")
+        }
+    }
+
     /// Masks `matrix` in place. With deltas, a band covers the same coefficients in every block.
     public func apply(to matrix: inout FeatureMatrix, blocks: Int, random: inout SeededRandom) {
         let frames = matrix.frames, dims = matrix.dims

@@ -97,6 +97,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard speedRange.lowerBound >= 0.5, speedRange.upperBound <= 2 else {
             throw fail("speed perturbation factors must lie in 0.5...2, got \(speedRange)")
         }
+        try specAugment.validate()
         try reverberation?.validate()
         try bandLimit?.validate(sampleRate: features.options.sampleRate)
         try clipping?.validate()

@@ -202,6 +202,8 @@ final class MalformedInputTests: XCTestCase {
             (["transcribe", "--model", model, clip, "--beam", "0"], "beam"),
             (["transcribe", "--model", model, clip, "--keywords", "ab,c9"], "9"),
             (["train", clip, "--out", folder.path, "--batch-size", "0"], "batch size"),
+            (["train", clip, "--out", folder.path, "--time-masks=-1"], "time masks must be 0 or positive, got -1"),
+            (["train", clip, "--out", folder.path, "--frequency-mask-width=-2"], "frequency mask width must be 0 or positive, got -2"),
             (["train", clip, "--out", folder.path, "--speed-range", "0.3:1.1"], "speed perturbation factors must lie in 0.5...2"),
             (["train", clip, "--out", folder.path, "--init-from", model, "--hidden", "64", "--pcen"],
              "--init-from takes the features and network shape of the model it starts from; drop --pcen, --hidden"),

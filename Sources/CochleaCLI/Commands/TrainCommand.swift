@@ -100,6 +100,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout between LSTM layers.") var dropout = TrainingOptions().dropout
     @Option(help: "SpecAugment frequency masks per utterance (0: none).") var frequencyMasks = SpecAugmentOptions().frequencyMasks
     @Option(help: "SpecAugment time masks per utterance (0: none).") var timeMasks = SpecAugmentOptions().timeMasks
+    @Option(help: "Widest SpecAugment frequency mask, in filterbank bands (or coefficients).")
+    var frequencyMaskWidth = SpecAugmentOptions().frequencyWidth
+    @Option(help: "Widest SpecAugment time mask, in the network's frames (30 ms each with --stack 3 --stride 3); a mask also covers at most a fifth of the utterance.")
+    var timeMaskWidth = SpecAugmentOptions().timeWidth
     @Option(help: "Share of training utterances mixed with _background_noise_ each epoch.") var noise = TrainingOptions().noiseProbability
     @Option(help: "Lowest and highest noise SNR in dB, e.g. 5:30.") var noiseSnr = "5:30"
     @Option(help: "Share of training utterances speed-perturbed each epoch (resampled: tempo, pitch and formants).")
@@ -203,6 +207,8 @@ struct TrainCommand: ParsableCommand {
         o.dropout = dropout
         o.specAugment.frequencyMasks = frequencyMasks
         o.specAugment.timeMasks = timeMasks
+        o.specAugment.frequencyWidth = frequencyMaskWidth
+        o.specAugment.timeWidth = timeMaskWidth
         o.noiseProbability = noise
         o.speedProbability = speedPerturbation
         o.speedRange = try Self.range(speedRange, option: "--speed-range", example: "0.9:1.1")

@@ -107,6 +107,10 @@ public struct CorpusOptions: Equatable, Sendable {
     public init() {}
 
     /// Checks counts and ranges, and that every word can be a folder name and a synthesiser's text.
+    /// Most clips a count may ask for: 100,000 a word for 20 words is about 80 GB of audio; a
+    /// billion never finished planning.
+    public static let maximumCount = 100_000
+
     public func validate() throws {
         guard !words.isEmpty else { throw CorpusError.invalidOption("--words must name at least one word") }
         var seen = Set<String>()
@@ -121,8 +125,10 @@ public struct CorpusOptions: Equatable, Sendable {
                               ("--espeak-accented-sentences", espeakAccentedSentences),
                               ("--random-timbre-clips-per-word", randomTimbreClipsPerWord),
                               ("--random-timbre-sentences", randomTimbreSentences),
-                              ("--neural-clips-per-word", neuralClipsPerWord), ("--neural-sentences", neuralSentences)] where value < 0 {
-            throw CorpusError.invalidOption("\(name) must be 0 or more, got \(value)")
+                              ("--neural-clips-per-word", neuralClipsPerWord), ("--neural-sentences", neuralSentences)]
+            where value < 0 || value > Self.maximumCount {
+            throw CorpusError.invalidOption(value < 0 ? "\(name) must be 0 or more, got \(value)"
+                                            : "\(name) must be at most \(Self.maximumCount), got \(value)")
         }
         guard trainClipsPerWord + heldOutClipsPerWord + trainSentences + heldOutSentences > 0 else {
             throw CorpusError.invalidOption("every count is 0: nothing to generate")

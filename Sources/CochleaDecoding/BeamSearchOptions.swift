@@ -38,9 +38,14 @@ public struct BeamSearchOptions: Codable, Equatable, Sendable {
     }
 
     /// Throws for settings that cannot work, naming the setting.
+    /// Widest beam accepted: its buffers grow with the width times the classes, and a width of a
+    /// billion exhausted memory before this check; a keyword search needs 16.
+    public static let maximumBeamWidth = 100_000
+
     public func validate() throws {
         func fail(_ message: String) -> BeamSearchOptionsError { BeamSearchOptionsError(message: message) }
         guard beamWidth >= 1 else { throw fail("beam width must be at least 1, got \(beamWidth)") }
+        guard beamWidth <= Self.maximumBeamWidth else { throw fail("beam width must be at most \(Self.maximumBeamWidth), got \(beamWidth)") }
         if let k = tokensPerFrame, k < 1 { throw fail("tokens per frame (top-k) must be at least 1, got \(k)") }
         if let floor = tokenThreshold, floor.isNaN || floor > 0 {
             throw fail("token threshold is a natural-log probability, 0 or below, got \(floor)")

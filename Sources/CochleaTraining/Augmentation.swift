@@ -29,6 +29,10 @@ public struct SpecAugmentOptions: Codable, Equatable, Sendable {
                               ("time masks", timeMasks), ("time mask width", timeWidth)] where value < 0 {
             throw TrainingOptionsError(message: "\(name) must be 0 or positive, got \(value)")
         }
+        // Each mask costs a pass over the utterance: a billion of them never finished an epoch.
+        for (name, value) in [("frequency masks", frequencyMasks), ("time masks", timeMasks)] where value > 100 {
+            throw TrainingOptionsError(message: "\(name) must be at most 100 per utterance, got \(value)")
+        }
         guard (0...1).contains(maxTimeFraction) else {
             throw TrainingOptionsError(message: "a time mask's largest share of the utterance must be in [0, 1], got \(maxTimeFraction)")
         }

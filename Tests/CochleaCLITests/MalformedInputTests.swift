@@ -208,7 +208,11 @@ final class MalformedInputTests: XCTestCase {
             (["train", clip, "--out", folder.path, "--init-from", model, "--hidden", "64", "--pcen"],
              "--init-from takes the features and network shape of the model it starts from; drop --pcen, --hidden"),
             (["bench", "speed", "--clips", "0"], "--clips must be at least 1"),
-            (["evaluate", clip, "--model", model, "--threads", "0"], "--threads must be at least 1"),
+            (["evaluate", clip, "--model", model, "--threads", "0"], "--threads must be 1 to 256, got 0"),
+            (["transcribe", "--model", model, clip, "--threads", "1000000000"], "--threads must be 1 to 256, got 1000000000"),
+            (["transcribe", "--model", model, clip, "--beam", "1000000000"], "--beam must be at most 100000, got 1000000000"),
+            (["train", clip, "--out", folder.path, "--time-masks", "1000000000"], "time masks must be at most 100 per utterance"),
+            (["corpus", "--out", folder.file("c"), "--plan-only", "--train-sentences", "1000000000"], "--train-sentences must be at most 100000"),
             (["evaluate", clip, "--model", model, "--confusions=-1"], "--confusions must be 0 or positive"),
         ] {
             let result = try CLI.run(arguments)

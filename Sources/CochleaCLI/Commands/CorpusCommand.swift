@@ -171,7 +171,7 @@ struct CorpusCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try Job.check(threads: threads)
         _ = try options()
     }
 

@@ -63,7 +63,7 @@ struct EvaluateCommand: ParsableCommand {
     var decoding: DecodingArguments
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try Job.check(threads: threads)
         guard confusions >= 0 else { throw ValidationError("--confusions must be 0 or positive, got \(confusions)") }
         guard speakers >= 0 else { throw ValidationError("--speakers must be 0 or positive, got \(speakers)") }
     }

@@ -81,7 +81,7 @@ struct ScoreCommand: ParsableCommand {
     var report: String?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads { try Job.check(threads: threads) }
         guard confusions >= 0 else { throw ValidationError("--confusions must be 0 or positive, got \(confusions)") }
         if showAlignment && format != .text {
             throw ValidationError("--show-alignment is for --format text; the JSON report has the alignments already")

@@ -63,7 +63,7 @@ struct TranscribeCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try Job.check(threads: threads)
     }
 
     func run() throws {

@@ -12,6 +12,17 @@ enum Job {
         return max(1, Parallel.coreCount / max(1, local))
     }
 
+    /// Most threads a command takes: more than the cores only slows a job, and each one costs a
+    /// worker's buffers (a billion of them exhausted memory before this check).
+    static let maximumThreads = 256
+
+    /// Refuses a --threads value outside 1...`maximumThreads`.
+    static func check(threads: Int) throws {
+        guard (1...maximumThreads).contains(threads) else {
+            throw ValidationError("--threads must be 1 to \(maximumThreads), got \(threads)")
+        }
+    }
+
     /// Runs `body` with the job's communicator. Under mpirun, only rank 0 writes to the console;
     /// an error that every rank meets at the same point (a `TrainingError`, an `ExitCode`) is
     /// reported once by rank 0, and any other error ends the whole job at once with the failing

@@ -19,3 +19,17 @@ struct PeerArguments: ParsableArguments {
     @Flag(help: "Do not run the Python peer beside ours.")
     var noPeers = false
 }
+
+extension Bench {
+    /// Largest count or size a benchmark takes: beyond it the buffers do not fit in memory (a billion
+    /// frames asked for 156 GB) or the run would not end.
+    static let maximumCount = 1_000_000
+
+    /// Refuses counts and sizes outside 1...`maximumCount` (a negative one crashed or never finished a
+    /// benchmark, a billion exhausted memory), naming the option.
+    static func requirePositive(_ counts: KeyValuePairs<String, Int>) throws {
+        for (option, value) in counts where !(1...maximumCount).contains(value) {
+            throw ValidationError("--\(option) must be 1 to \(maximumCount), got \(value)")
+        }
+    }
+}

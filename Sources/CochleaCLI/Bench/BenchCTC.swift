@@ -23,6 +23,12 @@ struct BenchCTC: ParsableCommand {
 
     static let classes = 29
 
+    func validate() throws {
+        try Bench.requirePositive(["repeats": repeats])
+        for text in configs.split(separator: ",") { _ = try Self.parse(text) }
+        for text in threads.split(separator: ",") { try Job.check(threads: Int(text) ?? 0) }
+    }
+
     func run() throws {
         let batches = try configs.split(separator: ",").map(Self.parse)
         let threadCounts = threads.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
@@ -58,7 +64,9 @@ struct BenchCTC: ParsableCommand {
 
     static func parse(_ text: Substring) throws -> (Int, Int, Int) {
         let parts = text.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }) else { throw ValidationError("bad batch \(text), want T:B:L") }
+        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }), parts[0] * parts[1] <= Bench.maximumCount else {
+            throw ValidationError("bad batch \(text), want T:B:L with T × B at most \(Bench.maximumCount)")
+        }
         return (parts[0], parts[1], parts[2])
     }
 

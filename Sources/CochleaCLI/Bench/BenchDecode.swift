@@ -29,6 +29,12 @@ struct BenchDecode: ParsableCommand {
 
     static let tokens = ["<blank>"] + "abcdefghijklmnopqrstuvwxyz".map(String.init) + [" ", "'"]
 
+    func validate() throws {
+        try Bench.requirePositive(["repeats": repeats])
+        for text in frames.split(separator: ",") { try Bench.requirePositive(["frames": Int(text) ?? 0]) }
+        for text in beams.split(separator: ",") { try Bench.requirePositive(["beams": Int(text) ?? 0]) }
+    }
+
     func run() throws {
         let frameCounts = frames.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
         let widths = beams.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }

@@ -19,6 +19,10 @@ struct BenchFeatures: ParsableCommand {
     var clips = 2000
     @OptionGroup var peers: PeerArguments
 
+    func validate() throws {
+        try Bench.requirePositive(["repeats": repeats, "clips": clips])
+    }
+
     func run() throws {
         let scratch = TemporaryFolder()
         let path = try wav ?? defaultWAV(in: scratch)

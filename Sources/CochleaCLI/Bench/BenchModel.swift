@@ -29,6 +29,21 @@ struct BenchModel: ParsableCommand {
     var threads = 2
     @OptionGroup var peers: PeerArguments
 
+    func validate() throws {
+        try Bench.requirePositive(["layers": layers, "batch": batch, "frames": frames, "steps": steps, "inferences": inferences])
+        for size in hidden { try Bench.requirePositive(["hidden": size]) }
+        try Job.check(threads: threads)
+        // The network's own limits (layers, hidden size) and a batch that fits in memory.
+        for size in hidden {
+            do { try NetworkShape(inputSize: 40, hiddenSize: size, layers: layers, classes: 29).validate() } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        guard batch * frames <= Bench.maximumCount else {
+            throw ValidationError("--batch × --frames must be at most \(Bench.maximumCount) frames, got \(batch * frames)")
+        }
+    }
+
     func run() throws {
         BLASThreads.count = 1
         print("BiLSTM-CTC, \(layers) layers, input 39, 29 classes, batch \(batch) × \(frames) frames, \(threads) threads")

@@ -25,8 +25,7 @@ struct BenchScore: ParsableCommand {
     var repeats = 15
 
     func validate() throws {
-        guard pairs >= 1 else { throw ValidationError("--pairs must be at least 1, got \(pairs)") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        try Bench.requirePositive(["pairs": pairs, "repeats": repeats])
     }
 
     func run() throws {

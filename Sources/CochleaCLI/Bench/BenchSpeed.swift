@@ -18,8 +18,7 @@ struct BenchSpeed: ParsableCommand {
     var repeats = 5
 
     func validate() throws {
-        guard clips >= 1 else { throw ValidationError("--clips must be at least 1, got \(clips)") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        try Bench.requirePositive(["clips": clips, "repeats": repeats])
     }
 
     func run() throws {

@@ -25,6 +25,13 @@ struct BenchTranscribe: ParsableCommand {
     @Flag(help: "Decode greedily even when the model has a vocabulary (transcribe decodes keyword models with a beam over their words).")
     var greedy = false
 
+    func validate() throws {
+        try Bench.requirePositive(["clips": clips])
+        if let batchSize { try Bench.requirePositive(["batch-size": batchSize]) }
+        if let chunkSize { try Bench.requirePositive(["chunk-size": chunkSize]) }
+        try Job.check(threads: threads)
+    }
+
     func run() throws {
         let path = try DefaultModel.resolve(model)
         let loaded = try AcousticModel.load(from: path)

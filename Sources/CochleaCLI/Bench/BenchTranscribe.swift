@@ -17,7 +17,7 @@ struct BenchTranscribe: ParsableCommand {
     @Option(help: "Clips to transcribe (written once to a scratch folder, then read back as files).")
     var clips = 2000
     @Option(help: "Threads.")
-    var threads = Parallel.coreCount
+    var threads = Job.coreThreads
     @Option(help: "Utterances per network batch (the recognizer's default if not given).")
     var batchSize: Int?
     @Option(help: "Files read and featurised together (the recognizer's default if not given).")

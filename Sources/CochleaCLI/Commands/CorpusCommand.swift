@@ -119,7 +119,7 @@ struct CorpusCommand: ParsableCommand {
     var engines = "espeak,flite,festival,piper"
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads = Parallel.coreCount
+    var threads = Job.coreThreads
 
     @Flag(help: """
         Hold out one voice recorded from a real person for validation too (by default one is held out \

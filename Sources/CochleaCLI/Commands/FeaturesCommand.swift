@@ -31,7 +31,7 @@ struct FeaturesCommand: ParsableCommand {
     @OptionGroup var features: FeatureArguments
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = Parallel.coreCount
+    var threads: Int = Job.coreThreads
 
     @Flag(help: "No progress output.")
     var quiet = false

@@ -102,7 +102,7 @@ struct ScoreCommand: ParsableCommand {
         do {
             results = try ScoreResults.compute(
                 referencePath: reference, hypothesisPath: hypothesis,
-                normalization: normalize ? .lowercaseWithoutPunctuation : .none, threads: threads ?? Parallel.coreCount,
+                normalization: normalize ? .lowercaseWithoutPunctuation : .none, threads: threads ?? Job.coreThreads,
                 options: options, alignments: showAlignment || wantJSON)
         } catch let error as TranscriptError {
             Console.error(error.description)

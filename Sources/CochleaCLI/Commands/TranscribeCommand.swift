@@ -54,7 +54,7 @@ struct TranscribeCommand: ParsableCommand {
     var dumpLogprobs: String?
 
     @Option(help: "Threads for decoding audio, features and the network.")
-    var threads = Parallel.coreCount
+    var threads = Job.coreThreads
 
     @OptionGroup(title: "Decoding")
     var decoding: DecodingArguments

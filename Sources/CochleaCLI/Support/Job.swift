@@ -9,8 +9,12 @@ enum Job {
     /// The default --threads: every core, shared between the ranks mpirun started on this machine.
     static var defaultThreads: Int {
         let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init) ?? 1
-        return max(1, Parallel.coreCount / max(1, local))
+        return min(coreThreads, max(1, Parallel.coreCount / max(1, local)))
     }
+
+    /// The default --threads of commands that do not run under mpirun: every core, up to the 64
+    /// threads training takes (so that no default is refused on a machine with more cores).
+    static var coreThreads: Int { min(Parallel.coreCount, 64) }
 
     /// Most threads a command takes: more than the cores only slows a job, and each one costs a
     /// worker's buffers (a billion of them exhausted memory before this check).

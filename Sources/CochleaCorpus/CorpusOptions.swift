@@ -106,11 +106,11 @@ public struct CorpusOptions: Equatable, Sendable {
 
     public init() {}
 
-    /// Checks counts and ranges, and that every word can be a folder name and a synthesiser's text.
     /// Most clips a count may ask for: 100,000 a word for 20 words is about 80 GB of audio; a
     /// billion never finished planning.
     public static let maximumCount = 100_000
 
+    /// Checks counts and ranges, and that every word can be a folder name and a synthesiser's text.
     public func validate() throws {
         guard !words.isEmpty else { throw CorpusError.invalidOption("--words must name at least one word") }
         var seen = Set<String>()

@@ -37,11 +37,11 @@ public struct BeamSearchOptions: Codable, Equatable, Sendable {
         self.unknownThreshold = unknownThreshold
     }
 
-    /// Throws for settings that cannot work, naming the setting.
     /// Widest beam accepted: its buffers grow with the width times the classes, and a width of a
     /// billion exhausted memory before this check; a keyword search needs 16.
     public static let maximumBeamWidth = 100_000
 
+    /// Throws for settings that cannot work, naming the setting.
     public func validate() throws {
         func fail(_ message: String) -> BeamSearchOptionsError { BeamSearchOptionsError(message: message) }
         guard beamWidth >= 1 else { throw fail("beam width must be at least 1, got \(beamWidth)") }

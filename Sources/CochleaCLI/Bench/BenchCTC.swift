@@ -64,7 +64,7 @@ struct BenchCTC: ParsableCommand {
 
     static func parse(_ text: Substring) throws -> (Int, Int, Int) {
         let parts = text.split(separator: ":").compactMap { Int($0) }
-        guard parts.count == 3, parts.allSatisfy({ $0 > 0 }), parts[0] * parts[1] <= Bench.maximumCount else {
+        guard parts.count == 3, parts.allSatisfy({ (1...Bench.maximumCount).contains($0) }), parts[0] * parts[1] <= Bench.maximumCount else {
             throw ValidationError("bad batch \(text), want T:B:L with T × B at most \(Bench.maximumCount)")
         }
         return (parts[0], parts[1], parts[2])

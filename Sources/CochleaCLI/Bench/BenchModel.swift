@@ -31,11 +31,10 @@ struct BenchModel: ParsableCommand {
 
     func validate() throws {
         try Bench.requirePositive(["layers": layers, "batch": batch, "frames": frames, "steps": steps, "inferences": inferences])
-        for size in hidden { try Bench.requirePositive(["hidden": size]) }
         try Job.check(threads: threads)
         // The network's own limits (layers, hidden size) and a batch that fits in memory.
         for size in hidden {
-            do { try NetworkShape(inputSize: 40, hiddenSize: size, layers: layers, classes: 29).validate() } catch {
+            do { try NetworkShape(inputSize: 39, hiddenSize: size, layers: layers, classes: 29).validate() } catch {
                 throw ValidationError("\(error)")
             }
         }

@@ -37,6 +37,26 @@ struct BenchScaling: ParsableCommand {
     var link: [String] = ["10:30", "100:5"]
     @Option(help: "Share of the line rate an allreduce reaches, for the model.") var linkEfficiency = 0.9
 
+    func validate() throws {
+        try Bench.requirePositive(["batch": batch, "frames": frames, "steps": steps, "allreduces": allreduces])
+        try Job.check(threads: threads)
+        do { try NetworkShape(inputSize: inputs, hiddenSize: hidden, layers: layers, classes: classes).validate() } catch {
+            throw ValidationError("\(error)")
+        }
+        guard batch * frames <= Bench.maximumCount else {
+            throw ValidationError("--batch × --frames must be at most \(Bench.maximumCount) frames, got \(batch * frames)")
+        }
+        for spec in link {
+            let parts = spec.split(separator: ":").compactMap { Double($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ValidationError("--link \(spec): want SPEED:µs, two positive numbers such as 10:30")
+            }
+        }
+        guard linkEfficiency > 0, linkEfficiency <= 1 else {
+            throw ValidationError("--link-efficiency must be above 0 and at most 1, got \(linkEfficiency)")
+        }
+    }
+
     func run() throws {
         let world = Distributed.current
         Console.enabled = world.rank == 0

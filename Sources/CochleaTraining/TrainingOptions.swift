@@ -83,6 +83,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Most threads a training run takes.
+    public static let maximumThreads = 64
+
     public func validate() throws {
         func fail(_ message: String) -> TrainingOptionsError { TrainingOptionsError(message: message) }
         guard epochs >= 1 else { throw fail("epochs must be at least 1, got \(epochs)") }
@@ -109,7 +112,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try noiseSuppression?.validate()
         try tilt?.validate(sampleRate: features.options.sampleRate)
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
-        guard (1...64).contains(threads) else { throw fail("threads must be 1 to 64, got \(threads)") }
+        guard (1...Self.maximumThreads).contains(threads) else { throw fail("threads must be 1 to \(Self.maximumThreads), got \(threads)") }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }
         try NetworkShape(inputSize: features.dimension, hiddenSize: hiddenSize, layers: layers, classes: 2).validate()
         do { try features.validate() } catch { throw fail("\(error)") }

@@ -212,6 +212,8 @@ final class MalformedInputTests: XCTestCase {
             (["bench", "model", "--hidden", "20000", "--no-peers"], "hidden size must be 1 to 16,384, got 20000"),
             (["bench", "model", "--frames", "1000000000", "--no-peers"], "--frames must be 1 to 1000000, got 1000000000"),
             (["bench", "decode", "--frames", "100,0", "--no-peers"], "--frames must be 1 to 1000000, got 0"),
+            (["bench", "decode", "--frames", "100,abc", "--no-peers"], "--frames: abc is not a whole number"),
+            (["bench", "ctc", "--threads", "2,0", "--no-peers"], "--threads must be 1 to 256, got 0"),
             (["bench", "scaling", "--classes", "0"], "classes must be 2 to 100,000"),
             (["bench", "scaling", "--link", "abc"], "--link abc: want SPEED:µs"),
             (["evaluate", clip, "--model", model, "--threads", "0"], "--threads must be 1 to 256, got 0"),

@@ -26,12 +26,12 @@ struct BenchCTC: ParsableCommand {
     func validate() throws {
         try Bench.requirePositive(["repeats": repeats])
         for text in configs.split(separator: ",") { _ = try Self.parse(text) }
-        for text in threads.split(separator: ",") { try Job.check(threads: Int(text) ?? 0) }
+        for n in try Bench.wholeNumbers(threads, option: "threads") { try Job.check(threads: n) }
     }
 
     func run() throws {
         let batches = try configs.split(separator: ",").map(Self.parse)
-        let threadCounts = threads.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        let threadCounts = try Bench.wholeNumbers(threads, option: "threads")
         // The peer's JSON line for each thread count, run before ours so that the two never compete.
         var peer = [Int: [String: Any]]()
         if !peers.noPeers {

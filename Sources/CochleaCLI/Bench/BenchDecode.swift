@@ -31,13 +31,12 @@ struct BenchDecode: ParsableCommand {
 
     func validate() throws {
         try Bench.requirePositive(["repeats": repeats])
-        for text in frames.split(separator: ",") { try Bench.requirePositive(["frames": Int(text) ?? 0]) }
-        for text in beams.split(separator: ",") { try Bench.requirePositive(["beams": Int(text) ?? 0]) }
+        _ = try Bench.counts(frames, option: "frames")
+        _ = try Bench.counts(beams, option: "beams")
     }
 
     func run() throws {
-        let frameCounts = frames.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-        let widths = beams.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        let frameCounts = try Bench.counts(frames, option: "frames"), widths = try Bench.counts(beams, option: "beams")
         let kinds = try dists.split(separator: ",").map { name -> RandomLogProbabilities.Kind in
             guard let kind = RandomLogProbabilities.Kind(rawValue: String(name)) else { throw ValidationError("unknown distribution \(name): flat or peaky") }
             return kind

@@ -32,14 +32,8 @@ struct BenchModel: ParsableCommand {
     func validate() throws {
         try Bench.requirePositive(["layers": layers, "batch": batch, "frames": frames, "steps": steps, "inferences": inferences])
         try Job.check(threads: threads)
-        // The network's own limits (layers, hidden size) and a batch that fits in memory.
         for size in hidden {
-            do { try NetworkShape(inputSize: 39, hiddenSize: size, layers: layers, classes: 29).validate() } catch {
-                throw ValidationError("\(error)")
-            }
-        }
-        guard batch * frames <= Bench.maximumCount else {
-            throw ValidationError("--batch × --frames must be at most \(Bench.maximumCount) frames, got \(batch * frames)")
+            try Bench.checkTrainingStep(NetworkShape(inputSize: 39, hiddenSize: size, layers: layers, classes: 29), batch: batch, frames: frames)
         }
     }
 

@@ -40,18 +40,8 @@ struct BenchScaling: ParsableCommand {
     func validate() throws {
         try Bench.requirePositive(["batch": batch, "frames": frames, "steps": steps, "allreduces": allreduces])
         try Job.check(threads: threads)
-        do { try NetworkShape(inputSize: inputs, hiddenSize: hidden, layers: layers, classes: classes).validate() } catch {
-            throw ValidationError("\(error)")
-        }
-        guard batch * frames <= Bench.maximumCount else {
-            throw ValidationError("--batch × --frames must be at most \(Bench.maximumCount) frames, got \(batch * frames)")
-        }
-        for spec in link {
-            let parts = spec.split(separator: ":").compactMap { Double($0) }
-            guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-                throw ValidationError("--link \(spec): want SPEED:µs, two positive numbers such as 10:30")
-            }
-        }
+        try Bench.checkTrainingStep(NetworkShape(inputSize: inputs, hiddenSize: hidden, layers: layers, classes: classes), batch: batch, frames: frames)
+        for spec in link { _ = try Self.parseLink(spec) }
         guard linkEfficiency > 0, linkEfficiency <= 1 else {
             throw ValidationError("--link-efficiency must be above 0 and at most 1, got \(linkEfficiency)")
         }
@@ -106,25 +96,33 @@ struct BenchScaling: ParsableCommand {
             Console.output(String(format: "  allreduce of the %.2f MB buffer alone: %.2f ms (median of %d), bus bandwidth %.2f GB/s",
                                   megabytes, t * 1000, allreduces, bus / 1e9))
         } else {
-            predict(computeSeconds: compute, bytes: Double(count * 4))
+            try predict(computeSeconds: compute, bytes: Double(count * 4))
         }
+    }
+
+    /// "10:30": a link speed in Gbit/s and its latency in µs, both positive.
+    static func parseLink(_ spec: String) throws -> (gigabits: Double, microseconds: Double) {
+        let parts = spec.split(separator: ":").compactMap { Double($0) }
+        guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw ValidationError("--link \(spec): want SPEED:µs, two positive numbers such as 10:30")
+        }
+        return (parts[0], parts[1])
     }
 
     /// Ring allreduce of S bytes over N ranks: 2(N − 1) steps, each sending S/N bytes and paying the
     /// link latency α: t = 2(N − 1)·α + 2(N − 1)/N · S/β. Every rank keeps the measured batch
     /// (weak scaling: the global batch is N times it); with overlap, the reduction of all layers
     /// but the lowest can hide behind the backward pass of the layers below it.
-    private func predict(computeSeconds: Double, bytes: Double) {
+    private func predict(computeSeconds: Double, bytes: Double) throws {
         Console.output(String(format: "  model (each rank a batch of %d, compute %.1f ms as measured; link efficiency %.0f%%):",
                               batch, computeSeconds * 1000, linkEfficiency * 100))
         Console.output("    ranks  link        allreduce  step (no overlap)  efficiency")
         for spec in link {
-            let parts = spec.split(separator: ":").compactMap { Double($0) }
-            guard parts.count == 2 else { continue }
-            let beta = parts[0] * 1e9 / 8 * linkEfficiency, alpha = parts[1] * 1e-6
+            let (speed, latency) = try Self.parseLink(spec)
+            let beta = speed * 1e9 / 8 * linkEfficiency, alpha = latency * 1e-6
             for n in [8.0, 64, 256] {
                 let t = 2 * (n - 1) * alpha + 2 * (n - 1) / n * bytes / beta
-                Console.output(String(format: "    %5.0f  %3.0f Gbit/s  %7.1f ms  %11.1f ms  %9.0f%%", n, parts[0], t * 1000,
+                Console.output(String(format: "    %5.0f  %3.0f Gbit/s  %7.1f ms  %11.1f ms  %9.0f%%", n, speed, t * 1000,
                                       (computeSeconds + t) * 1000, computeSeconds / (computeSeconds + t) * 100))
             }
         }

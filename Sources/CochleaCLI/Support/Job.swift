@@ -12,9 +12,9 @@ enum Job {
         return min(coreThreads, max(1, Parallel.coreCount / max(1, local)))
     }
 
-    /// The default --threads of commands that do not run under mpirun: every core, up to the 64
+    /// The default --threads of commands that do not run under mpirun: every core, up to the
     /// threads training takes (so that no default is refused on a machine with more cores).
-    static var coreThreads: Int { min(Parallel.coreCount, 64) }
+    static var coreThreads: Int { min(Parallel.coreCount, TrainingOptions.maximumThreads) }
 
     /// Most threads a command takes: more than the cores only slows a job, and each one costs a
     /// worker's buffers (a billion of them exhausted memory before this check).

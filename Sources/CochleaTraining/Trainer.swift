@@ -86,6 +86,7 @@ public final class Trainer {
 
     /// Trains from scratch with `options`, or continues the run saved in `output` when `resume`.
     public func run(dataset: Dataset, options requested: TrainingOptions, resume: Bool) throws -> TrainingSummary {
+        let runStarted = Date()
         var lock: OutputLock?
         defer { withExtendedLifetime(lock) {} }
         // Rank 0 takes the folder and reads the checkpoint; every rank gets its bytes.
@@ -181,7 +182,7 @@ public final class Trainer {
         let preparer = try BatchPreparer(items: items, store: store, options: options, mixer: mixer)
         let batcher = Batcher(frames: trainIndices.map { store.frames[$0] }, batchSize: options.batchSize, seed: options.seed)
         let batchesPerEpoch = (trainIndices.count + options.batchSize - 1) / options.batchSize
-        let totalSteps = batchesPerEpoch * options.epochs
+        var totalSteps = batchesPerEpoch * state.options.epochs
         emit(.message("training \(ParameterLayout(shape).count) parameters (\(options.layers) × \(options.hiddenSize) BiLSTM, \(shape.classes) tokens) on \(trainIndices.count) utterances, \(batchesPerEpoch) batches per epoch"))
         if distributed {
             emit(.message("split over \(communicator.size) processes (MPI): each takes 1 in \(communicator.size) utterances of every batch of \(options.batchSize)"))
@@ -195,7 +196,9 @@ public final class Trainer {
 
         var stoppedEarly = false
         var epochSeconds = [Double]()
-        epochLoop: while state.epoch < options.epochs && !state.finished {
+        let loopStarted = Date()
+        var epochsThisRun = 0
+        epochLoop: while state.epoch < state.options.epochs && !state.finished {
             let batches = batcher.batches(epoch: state.epoch)
             while state.batch < batches.count {
                 let started = Date()
@@ -224,9 +227,9 @@ public final class Trainer {
                 let fps = Double(state.partial.frames) / max(state.partial.seconds, 1e-9)
                 let perEpoch = epochSeconds.isEmpty ? state.partial.seconds / Double(state.batch) * Double(batches.count) : epochSeconds.reduce(0, +) / Double(epochSeconds.count)
                 emit(.batch(BatchProgress(
-                    epoch: state.epoch, epochs: options.epochs, batch: state.batch, batches: batches.count,
+                    epoch: state.epoch, epochs: state.options.epochs, batch: state.batch, batches: batches.count,
                     meanLoss: state.partial.loss / Double(max(1, state.partial.utterances)), framesPerSecond: fps,
-                    secondsLeft: perEpoch * Double(options.epochs - state.epoch) - state.partial.seconds)))
+                    secondsLeft: perEpoch * Double(state.options.epochs - state.epoch) - state.partial.seconds)))
                 if distributed ? communicator.any(shouldStop()) : shouldStop() {
                     try saveCheckpoint(lastCheckpoint)
                     throw TrainingError.interrupted(checkpoint: lastCheckpoint)
@@ -270,9 +273,26 @@ public final class Trainer {
             state.epoch += 1
             state.batch = 0
             state.partial = EpochTotals()
-            if options.earlyStoppingPatience > 0 && state.epochsSinceWERImproved >= options.earlyStoppingPatience && state.epoch < options.epochs {
+            if options.earlyStoppingPatience > 0 && state.epochsSinceWERImproved >= options.earlyStoppingPatience && state.epoch < state.options.epochs {
                 stoppedEarly = true
                 state.finished = true
+            }
+            epochsThisRun += 1
+            var budgetMessage: String?
+            if let limit = options.timeLimit, !state.finished, state.epoch < state.options.epochs {
+                // Rank 0's clock decides for every rank, so that they plan the same epochs.
+                var seconds = [Date().timeIntervalSince(runStarted), Date().timeIntervalSince(loopStarted) / Double(epochsThisRun)]
+                if distributed { seconds = communicator.allgather(doubles: seconds)[0] }
+                let planned = state.options.epochs
+                let epochs = EpochBudget.epochs(planned: planned, done: state.epoch, spent: seconds[0], secondsPerEpoch: seconds[1], limit: limit)
+                if epochs < planned {
+                    state.options.epochs = epochs
+                    totalSteps = batchesPerEpoch * epochs
+                    budgetMessage = epochs == state.epoch
+                        ? String(format: "time limit: stopping after epoch %d, as another would end past %.1f minutes", epochs, limit / 60)
+                        : String(format: "time limit: %d of %d epochs fit in %.1f minutes at %.0f s an epoch; the learning-rate schedule now ends with epoch %d",
+                                 epochs, planned, limit / 60, seconds[1], epochs)
+                }
             }
             if distributed {
                 // Every rank applied the same sums to the same weights; check that they agree.
@@ -291,7 +311,8 @@ public final class Trainer {
                 try AtomicFile.write(HistoryFiles.svg(state.history), to: output + "/history.svg")
             }
             let meanEpoch = epochSeconds.reduce(0, +) / Double(epochSeconds.count)
-            emit(.epoch(record, isBest: isBest, secondsLeft: state.finished ? 0 : meanEpoch * Double(options.epochs - state.epoch)))
+            emit(.epoch(record, isBest: isBest, secondsLeft: state.finished ? 0 : meanEpoch * Double(state.options.epochs - state.epoch)))
+            if let budgetMessage { emit(.message(budgetMessage)) }
             if stoppedEarly {
                 emit(.message("stopping early: validation WER has not improved for \(options.earlyStoppingPatience) epochs"))
                 break epochLoop

@@ -74,6 +74,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var threads = 2
     /// Stop when validation WER has not improved for this many epochs (0: never).
     public var earlyStoppingPatience = 6
+    /// Seconds the run may take from its start (features included; a resumed run counts from its
+    /// own start), nil: no limit. After each epoch the epochs still planned are cut to those that
+    /// fit at the mean epoch time so far, and the learning-rate schedule ends with the last of them.
+    public var timeLimit: Double?
     /// Share of training utterances held out for validation when the data has no validation split.
     public var validationFraction = 0.1
     public var unknownCharacters = UnknownCharacterPolicy.skip
@@ -85,6 +89,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     /// Most threads a training run takes.
     public static let maximumThreads = 64
+    /// Longest time limit, in seconds: a year.
+    public static let maximumTimeLimit = 365.0 * 24 * 3600
 
     public func validate() throws {
         func fail(_ message: String) -> TrainingOptionsError { TrainingOptionsError(message: message) }
@@ -113,6 +119,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try tilt?.validate(sampleRate: features.options.sampleRate)
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...Self.maximumThreads).contains(threads) else { throw fail("threads must be 1 to \(Self.maximumThreads), got \(threads)") }
+        if let timeLimit {
+            guard timeLimit > 0, timeLimit <= Self.maximumTimeLimit else {
+                throw fail("time limit must be more than 0 and at most \(Int(Self.maximumTimeLimit / 60)) minutes, got \(timeLimit / 60) minutes")
+            }
+        }
         guard weightDecay >= 0 else { throw fail("weight decay must be 0 or positive, got \(weightDecay)") }
         try NetworkShape(inputSize: features.dimension, hiddenSize: hiddenSize, layers: layers, classes: 2).validate()
         do { try features.validate() } catch { throw fail("\(error)") }

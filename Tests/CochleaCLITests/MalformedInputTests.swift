@@ -205,6 +205,8 @@ final class MalformedInputTests: XCTestCase {
             (["train", clip, "--out", folder.path, "--time-masks=-1"], "time masks must be 0 or positive, got -1"),
             (["train", clip, "--out", folder.path, "--frequency-mask-width=-2"], "frequency mask width must be 0 or positive, got -2"),
             (["train", clip, "--out", folder.path, "--speed-range", "0.3:1.1"], "speed perturbation factors must lie in 0.5...2"),
+            (["train", clip, "--out", folder.path, "--time-limit", "0"], "time limit must be more than 0 and at most 525600 minutes, got 0.0 minutes"),
+            (["train", clip, "--out", folder.path, "--time-limit", "nan"], "time limit must be more than 0"),
             (["train", clip, "--out", folder.path, "--init-from", model, "--hidden", "64", "--pcen"],
              "--init-from takes the features and network shape of the model it starts from; drop --pcen, --hidden"),
             (["bench", "speed", "--clips", "0"], "--clips must be 1 to 1000000, got 0"),

@@ -66,6 +66,31 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A time limit the first epoch already uses up ends the run after it: one epoch of the three
+    /// planned, the cut plan kept in the checkpoint for a resumed run. A limit of a year changes
+    /// nothing: the same three epochs as a run without one.
+    func testATimeLimitCutsTheEpochsThatDoNotFit() throws {
+        let dataset = try corpus()
+        var options = tinyOptions()
+        options.timeLimit = 0.001
+        var messages = [String]()
+        let limited = Trainer(output: folder.file("limited"))
+        limited.onEvent = { if case .message(let text) = $0 { messages.append(text) } }
+        let summary = try limited.run(dataset: dataset, options: options, resume: false)
+        XCTAssertEqual(summary.history.count, 1)
+        XCTAssertFalse(summary.stoppedEarly)
+        XCTAssertEqual(try Checkpoint.read(folder.file("limited") + "/checkpoints/last.safetensors").state.options.epochs, 1)
+        XCTAssertTrue(messages.contains { $0.hasPrefix("time limit: stopping after epoch 1, as another would end past") }, "\(messages)")
+
+        options.timeLimit = TrainingOptions.maximumTimeLimit
+        let year = try Trainer(output: folder.file("year")).run(dataset: dataset, options: options, resume: false)
+        options.timeLimit = nil
+        let unlimited = try Trainer(output: folder.file("unlimited")).run(dataset: dataset, options: options, resume: false)
+        XCTAssertEqual(year.history.count, 3)
+        XCTAssertEqual(year.history.map(\.trainLoss), unlimited.history.map(\.trainLoss))
+        XCTAssertEqual(try AcousticModel.load(from: folder.file("year")).parameters, try AcousticModel.load(from: folder.file("unlimited")).parameters)
+    }
+
     func testOutputsAndProblems() throws {
         var dataset = try corpus()
         let broken = folder.write("broken.wav", Data("not audio".utf8))

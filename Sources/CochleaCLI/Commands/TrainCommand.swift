@@ -161,6 +161,8 @@ struct TrainCommand: ParsableCommand {
     var tiltCorner = "300:1000"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
+    @Option(help: ArgumentHelp("Finish within this many minutes of the start (features included), e.g. on a slower machine: after each epoch the epochs still to come are cut to those that fit at the mean epoch time so far, and the learning-rate schedule ends with the last of them. The test-set report after training is not counted; a resumed run keeps its first run's limit and counts from its own start.", valueName: "minutes"))
+    var timeLimit: Double?
     @Option(help: "skip utterances with characters other than letters, space and apostrophe, or drop those characters.")
     var unknownCharacters = UnknownCharacterPolicy.skip
     @Option(help: "Seed of initialisation, shuffling, augmentation and dropout.") var seed: UInt64 = 1
@@ -282,6 +284,7 @@ struct TrainCommand: ParsableCommand {
             o.tilt = shelf
         }
         o.earlyStoppingPatience = earlyStopping
+        o.timeLimit = timeLimit.map { $0 * 60 }
         o.unknownCharacters = unknownCharacters
         o.seed = seed
         o.threads = threads

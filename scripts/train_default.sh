@@ -5,9 +5,15 @@
 # word error rate on the test voices (voices never heard in training), for single keywords and for
 # multi-word utterances apart: greedy at the end of training, then with the keyword decoding that
 # transcription uses.
+# The whole recipe is held to COCHLEA_RECIPE_MINUTES (default 30; 0: no limit) from the start of
+# this script: training gets what the set-up and the corpus left (`cochlea train --time-limit`),
+# which on a slower machine means fewer epochs than the recipe's 37 (a Zen 5 needs about 16 minutes
+# in all and is not cut).
 #   scripts/train_default.sh                 # → models/trained, then compare with models/default
 #   scripts/train_default.sh models/mine --epochs 60      # an output folder, then any train options
+#   COCHLEA_RECIPE_MINUTES=0 scripts/train_default.sh     # all 37 epochs however long they take
 set -euo pipefail
+started=$SECONDS
 cd "$(dirname "$0")/.."
 out="${1:-models/trained}"
 [ $# -gt 0 ] && shift
@@ -17,7 +23,15 @@ plan="${TMPDIR:-/tmp}/cochlea-plan-$$"
 scripts/cochlea.sh corpus --out "$plan" --plan-only --overwrite --quiet
 cmp -s "$plan/plan.tsv" datasets/generated/full/plan.complete.tsv || scripts/make_corpus.sh full
 rm -rf "$plan"
-scripts/cochlea.sh train datasets/generated/full --out "$out" \
+# What is left of the budget, less half a minute for the evaluation after training.
+budget=()
+minutes="${COCHLEA_RECIPE_MINUTES:-30}"
+if [ "$minutes" != 0 ]; then
+  left=$(awk -v m="$minutes" -v s=$((SECONDS - started)) 'BEGIN { l = m - s / 60 - 0.5; printf "%.2f", (l < 1 ? 1 : l) }')
+  echo "train_default.sh: $((SECONDS - started)) s spent; training gets the $left minutes left of $minutes" >&2
+  budget=(--time-limit "$left")
+fi
+scripts/cochlea.sh train datasets/generated/full --out "$out" "${budget[@]}" \
   --features fbank40 --stack 3 --stride 3 --layers 2 --hidden 128 --epochs 37 --early-stopping 10 --dropout 0.25 \
   --warp 0.8 --warp-range 0.8:1.2 --reverb 0.3 --band-limit 0.2 --band-limit-cutoff 3000:5000 --mask-empty-bands \
   --trim 0.4 --dynamic-range 50 "$@"

@@ -14,6 +14,9 @@
 #   COCHLEA_RECIPE_MINUTES=0 scripts/train_default.sh     # all 37 epochs however long they take
 set -euo pipefail
 started=$SECONDS
+minutes="${COCHLEA_RECIPE_MINUTES:-30}"
+[[ "$minutes" =~ ^[0-9]+([.][0-9]+)?$ ]] || {
+  echo "train_default.sh: COCHLEA_RECIPE_MINUTES must be a number of minutes (0: no limit), not '$minutes'" >&2; exit 64; }
 cd "$(dirname "$0")/.."
 out="${1:-models/trained}"
 [ $# -gt 0 ] && shift
@@ -23,12 +26,13 @@ plan="${TMPDIR:-/tmp}/cochlea-plan-$$"
 scripts/cochlea.sh corpus --out "$plan" --plan-only --overwrite --quiet
 cmp -s "$plan/plan.tsv" datasets/generated/full/plan.complete.tsv || scripts/make_corpus.sh full
 rm -rf "$plan"
-# What is left of the budget, less half a minute for the evaluation after training.
+# What is left of the budget, less half a minute for the evaluation after training; at least a
+# minute (one epoch), should the set-up and the corpus have used it all.
 budget=()
-minutes="${COCHLEA_RECIPE_MINUTES:-30}"
-if [ "$minutes" != 0 ]; then
-  left=$(awk -v m="$minutes" -v s=$((SECONDS - started)) 'BEGIN { l = m - s / 60 - 0.5; printf "%.2f", (l < 1 ? 1 : l) }')
-  echo "train_default.sh: $((SECONDS - started)) s spent; training gets the $left minutes left of $minutes" >&2
+if awk -v m="$minutes" 'BEGIN { exit !(m > 0) }'; then
+  spent=$((SECONDS - started))
+  left=$(awk -v m="$minutes" -v s="$spent" 'BEGIN { l = m - s / 60 - 0.5; printf "%.2f", (l < 1 ? 1 : l) }')
+  echo "train_default.sh: $spent s spent of $minutes minutes; training gets $left minutes (--time-limit)" >&2
   budget=(--time-limit "$left")
 fi
 scripts/cochlea.sh train datasets/generated/full --out "$out" "${budget[@]}" \

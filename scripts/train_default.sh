@@ -30,6 +30,7 @@ rm -rf "$plan"
 # minute (one epoch), should the set-up and the corpus have used it all.
 budget=()
 if awk -v m="$minutes" 'BEGIN { exit !(m > 0) }'; then
+  scripts/cochlea.sh --version >/dev/null  # a rebuild, if the sources changed, counts as spent
   spent=$((SECONDS - started))
   left=$(awk -v m="$minutes" -v s="$spent" 'BEGIN { l = m - s / 60 - 0.5; printf "%.2f", (l < 1 ? 1 : l) }')
   echo "train_default.sh: $spent s spent of $minutes minutes; training gets $left minutes (--time-limit)" >&2

@@ -57,6 +57,8 @@ public final class Trainer {
     /// Overlap the gradient sum over ranks with the backward pass of lower layers (on a second
     /// thread, which pays only when a core is free for it).
     public var overlapReduction = false
+    /// The clock `TrainingOptions.timeLimit` is measured by (tests set one that ticks on demand).
+    public var clock: () -> Date = { Date() }
 
     public init(output: String) { self.output = output }
 
@@ -86,7 +88,7 @@ public final class Trainer {
 
     /// Trains from scratch with `options`, or continues the run saved in `output` when `resume`.
     public func run(dataset: Dataset, options requested: TrainingOptions, resume: Bool) throws -> TrainingSummary {
-        let runStarted = Date()
+        let runStarted = clock()
         var lock: OutputLock?
         defer { withExtendedLifetime(lock) {} }
         // Rank 0 takes the folder and reads the checkpoint; every rank gets its bytes.
@@ -196,7 +198,7 @@ public final class Trainer {
 
         var stoppedEarly = false
         var epochSeconds = [Double]()
-        let loopStarted = Date()
+        let loopStarted = clock()
         var epochsThisRun = 0
         epochLoop: while state.epoch < state.options.epochs && !state.finished {
             let batches = batcher.batches(epoch: state.epoch)
@@ -281,7 +283,8 @@ public final class Trainer {
             var budgetMessage: String?
             if let limit = options.timeLimit, !state.finished, state.epoch < state.options.epochs {
                 // Rank 0's clock decides for every rank, so that they plan the same epochs.
-                var seconds = [Date().timeIntervalSince(runStarted), Date().timeIntervalSince(loopStarted) / Double(epochsThisRun)]
+                let now = clock()
+                var seconds = [now.timeIntervalSince(runStarted), now.timeIntervalSince(loopStarted) / Double(epochsThisRun)]
                 if distributed { seconds = communicator.allgather(doubles: seconds)[0] }
                 let planned = state.options.epochs
                 let epochs = EpochBudget.epochs(planned: planned, done: state.epoch, spent: seconds[0], secondsPerEpoch: seconds[1], limit: limit)

@@ -91,6 +91,32 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try AcousticModel.load(from: folder.file("year")).parameters, try AcousticModel.load(from: folder.file("unlimited")).parameters)
     }
 
+    /// When some of the epochs fit, the schedule is drawn again to end with the last of them: with a
+    /// clock that ticks 10 s at each reading (the start, the loop's start, then once an epoch), 3 of
+    /// 5 epochs fit in 45 s, and the last epoch's learning rate is that of a 3-epoch plan.
+    func testATimeLimitEndsTheScheduleWithTheEpochsThatFit() throws {
+        let dataset = try corpus()
+        var options = tinyOptions()
+        options.epochs = 5
+        options.timeLimit = 45
+        var messages = [String]()
+        var ticks = 0.0
+        let limited = Trainer(output: folder.file("cut"))
+        limited.clock = { ticks += 10; return Date(timeIntervalSinceReferenceDate: ticks) }
+        limited.onEvent = { if case .message(let text) = $0 { messages.append(text) } }
+        let cut = try limited.run(dataset: dataset, options: options, resume: false)
+        XCTAssertEqual(cut.history.count, 3)
+        XCTAssertTrue(messages.contains("time limit: 3 of 5 epochs fit in 0.8 minutes at 10 s an epoch; the learning-rate schedule now ends with epoch 3"),
+                      "\(messages)")
+        options.epochs = 3
+        options.timeLimit = nil
+        let planned = try Trainer(output: folder.file("three")).run(dataset: dataset, options: options, resume: false)
+        options.epochs = 5
+        let five = try Trainer(output: folder.file("five")).run(dataset: dataset, options: options, resume: false)
+        XCTAssertEqual(cut.history.last!.learningRate, planned.history.last!.learningRate)
+        XCTAssertNotEqual(cut.history.last!.learningRate, five.history[2].learningRate)
+    }
+
     func testOutputsAndProblems() throws {
         var dataset = try corpus()
         let broken = folder.write("broken.wav", Data("not audio".utf8))

@@ -11,6 +11,9 @@ final class EpochBudgetTests: XCTestCase {
         // More fit than were asked for: the plan stands.
         XCTAssertEqual(EpochBudget.epochs(planned: 37, done: 1, spent: 30, secondsPerEpoch: 18, limit: 1800), 37)
         XCTAssertEqual(EpochBudget.epochs(planned: 37, done: 1, spent: 30, secondsPerEpoch: 18, limit: .infinity), 37)
+        // The wall clock set back during an epoch: no cut on that evidence.
+        XCTAssertEqual(EpochBudget.epochs(planned: 37, done: 1, spent: -5, secondsPerEpoch: -5, limit: 60), 37)
+        XCTAssertEqual(EpochBudget.epochs(planned: 37, done: 1, spent: 0, secondsPerEpoch: 0, limit: 60), 37)
     }
 
     /// Not even one more epoch fits, or the limit has passed: stop where the run is.

@@ -198,8 +198,7 @@ public final class Trainer {
 
         var stoppedEarly = false
         var epochSeconds = [Double]()
-        let loopStarted = clock()
-        var epochsThisRun = 0
+        let budget = options.timeLimit.map { EpochBudget(limit: $0, runStarted: runStarted, loopStarted: clock(), firstEpoch: state.epoch) }
         epochLoop: while state.epoch < state.options.epochs && !state.finished {
             let batches = batcher.batches(epoch: state.epoch)
             while state.batch < batches.count {
@@ -279,22 +278,15 @@ public final class Trainer {
                 stoppedEarly = true
                 state.finished = true
             }
-            epochsThisRun += 1
-            var budgetMessage: String?
-            if let limit = options.timeLimit, !state.finished, state.epoch < state.options.epochs {
+            var cut: (epochs: Int, message: String)?
+            if let budget, !state.finished, state.epoch < state.options.epochs {
                 // Rank 0's clock decides for every rank, so that they plan the same epochs.
-                let now = clock()
-                var seconds = [now.timeIntervalSince(runStarted), now.timeIntervalSince(loopStarted) / Double(epochsThisRun)]
-                if distributed { seconds = communicator.allgather(doubles: seconds)[0] }
-                let planned = state.options.epochs
-                let epochs = EpochBudget.epochs(planned: planned, done: state.epoch, spent: seconds[0], secondsPerEpoch: seconds[1], limit: limit)
-                if epochs < planned {
-                    state.options.epochs = epochs
-                    totalSteps = batchesPerEpoch * epochs
-                    budgetMessage = epochs == state.epoch
-                        ? String(format: "time limit: stopping after epoch %d, as another would end past %.1f minutes", epochs, limit / 60)
-                        : String(format: "time limit: %d of %d epochs fit in %.1f minutes at %.0f s an epoch; the learning-rate schedule now ends with epoch %d",
-                                 epochs, planned, limit / 60, seconds[1], epochs)
+                var readings = budget.readings(at: clock(), done: state.epoch)
+                if distributed { readings = communicator.allgather(doubles: readings)[0] }
+                cut = budget.cut(planned: state.options.epochs, done: state.epoch, readings: readings)
+                if let cut {
+                    state.options.epochs = cut.epochs
+                    totalSteps = batchesPerEpoch * cut.epochs
                 }
             }
             if distributed {
@@ -315,7 +307,7 @@ public final class Trainer {
             }
             let meanEpoch = epochSeconds.reduce(0, +) / Double(epochSeconds.count)
             emit(.epoch(record, isBest: isBest, secondsLeft: state.finished ? 0 : meanEpoch * Double(state.options.epochs - state.epoch)))
-            if let budgetMessage { emit(.message(budgetMessage)) }
+            if let cut { emit(.message(cut.message)) }
             if stoppedEarly {
                 emit(.message("stopping early: validation WER has not improved for \(options.earlyStoppingPatience) epochs"))
                 break epochLoop

@@ -3,8 +3,8 @@ import CochleaCore
 import CochleaFeatures
 import Foundation
 
-/// Builds a training batch: cached features, or, for the utterances chosen for speed perturbation,
-/// a tilt, modulated noise, reverberation, clicks, noise, a band-limited channel, noise suppression,
+/// Builds a training batch: cached features, or, for the utterances chosen for splicing with other
+/// words of their speaker, speed perturbation, a tilt, modulated noise, reverberation, clicks, noise, a band-limited channel, noise suppression,
 /// compression, clipping, truncation, trimming or a warped filterbank this epoch, features
 /// recomputed from the audio resampled, tilted, given noise under the voice, reverberated, given clicks in
 /// its pauses, mixed with background noise, band-limited, noise-suppressed, compressed, clipped (in
@@ -17,6 +17,10 @@ final class BatchPreparer {
     let store: FeatureStore
     let options: TrainingOptions
     let mixer: NoiseMixer?
+    /// The space token, which joins spliced words' targets.
+    let separator: Int32?
+    /// Each speaker's single-word training utterances (speakerless ones under ""), which splicing draws from.
+    private let singleWords: [String: [Int]]
     private let workers: [Worker]
 
     /// One per thread: feature extractors for the unwarped filterbank and, made when first needed,
@@ -39,11 +43,20 @@ final class BatchPreparer {
         }
     }
 
-    init(items: [PlannedUtterance], store: FeatureStore, options: TrainingOptions, mixer: NoiseMixer?) throws {
+    /// `training`: the indices of `items` that are training utterances (splicing joins only those).
+    init(items: [PlannedUtterance], store: FeatureStore, options: TrainingOptions, mixer: NoiseMixer?,
+         training: [Int] = [], separator: Int32? = nil) throws {
+        if options.splicing != nil && separator == nil {
+            throw TrainingOptionsError(message: "splicing joins words with a space, and the model's tokens have none")
+        }
         self.items = items
         self.store = store
         self.options = options
         self.mixer = mixer
+        self.separator = separator
+        singleWords = Dictionary(grouping: training.filter { !items[$0].utterance.transcript.contains(" ") }) {
+            items[$0].utterance.speaker ?? ""
+        }
         workers = (0..<options.threads).map { _ in Worker(options.features) }
     }
 
@@ -51,10 +64,11 @@ final class BatchPreparer {
     /// processes (its random choices follow it), else its index in `members`.
     func prepare(_ members: [Int], positions: [Int]? = nil, epoch: Int, batch: Int) throws -> PreparedBatch {
         var features = [FeatureMatrix](repeating: FeatureMatrix(frames: 0, dims: options.features.dimension), count: members.count)
+        var targets = members.map { items[$0].target }
         var failure: Error?
         let lock = NSLock()
         let blocks = options.features.blocks
-        features.withUnsafeMutableBufferPointer { out in
+        features.withUnsafeMutableBufferPointer { out in targets.withUnsafeMutableBufferPointer { targetsOut in
             Parallel.forEach(count: members.count, threads: options.threads, makeWorker: { self.workers[$0] }) { worker, position in
                 let i = members[position]
                 let place = positions?[position] ?? position
@@ -62,25 +76,45 @@ final class BatchPreparer {
                 do {
                     var matrix = try store.features(i)
                     var perturbation = draw(&random)
-                    if items[i].utterance.transcript.contains(" ") { perturbation.truncation = nil }
+                    var target = items[i].target
+                    if items[i].utterance.transcript.contains(" ") {
+                        perturbation.truncation = nil
+                    } else if let words = splicedWords(around: i, random: &random), let separator {
+                        perturbation.splice = words
+                        perturbation.truncation = nil
+                        target = Array(words.map { items[$0].target }.joined(separator: [separator]))
+                    }
                     if perturbation.changesAudio {
                         let samples = try perturbedAudio(of: i, perturbation, worker: worker, random: &random)
                         let perturbed = try worker.extractor(warpStep: perturbation.warpStep).features(of: samples)
                         // A clip sped up below the frames its transcript needs keeps its plain features.
-                        if perturbed.frames >= items[i].minimumFrames { matrix = perturbed }
+                        if perturbed.frames >= PlannedUtterance.minimumFrames(target) {
+                            matrix = perturbed
+                        } else {
+                            target = items[i].target
+                        }
                     }
                     options.specAugment.apply(to: &matrix, blocks: blocks, random: &random)
                     out[position] = matrix
+                    targetsOut[position] = target
                 } catch {
                     lock.lock()
                     failure = error
                     lock.unlock()
                 }
             }
-        }
+        } }
         if let failure { throw failure }
         // In the order drawn: the network packs any batch's real frames longest first itself.
-        return PreparedBatch(features: features, targets: members.map { items[$0].target })
+        return PreparedBatch(features: features, targets: targets)
+    }
+
+    /// The single word `i` spliced with others of its speaker this time, or nil. Draws nothing when
+    /// splicing is off, so that runs without it repeat earlier versions' draws.
+    func splicedWords(around i: Int, random: inout SeededRandom) -> [Int]? {
+        guard let splicing = options.splicing, random.nextUnitDouble() < splicing.probability,
+              let others = singleWords[items[i].utterance.speaker ?? ""] else { return nil }
+        return splicing.draw(around: i, from: others, random: &random)
     }
 
     /// What one utterance goes through this epoch.
@@ -98,12 +132,14 @@ final class BatchPreparer {
         var compression: CompressionOptions?
         var suppression: NoiseSuppressionOptions?
         var tilt: TiltOptions?
+        /// The single words, this utterance among them, whose audio is joined in place of its own.
+        var splice: [Int]?
 
         /// False when the cached features serve (at most SpecAugment follows).
         var changesAudio: Bool {
             speed != 1 || noise || warpStep != 0 || room != nil || channel != nil || clipping != nil || trimming != nil
                 || voiceNoise != nil || clicks != nil || truncation != nil
-                || compression != nil || suppression != nil || tilt != nil
+                || compression != nil || suppression != nil || tilt != nil || splice != nil
         }
     }
 
@@ -143,12 +179,18 @@ final class BatchPreparer {
         percent == 100 ? samples : try Resampler.resample(samples, from: percent, to: 100)
     }
 
-    /// Utterance `i`'s audio resampled, tilted, given noise under the voice, reverberated, given clicks in
+    /// Utterance `i`'s audio (or its spliced words' joined) resampled, tilted, given noise under the voice, reverberated, given clicks in
     /// its pauses, mixed with noise, band-limited, noise-suppressed, compressed, clipped, then cut
     /// inside its speech, trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
-        var samples = try AudioDecoder.decode(path: items[i].utterance.path, sampleRate: rate).samples
+        func decode(_ j: Int) throws -> [Float] { try AudioDecoder.decode(path: items[j].utterance.path, sampleRate: rate).samples }
+        var samples: [Float]
+        if let words = p.splice, let splicing = options.splicing {
+            samples = splicing.join(try words.map(decode), sampleRate: rate, random: &random)
+        } else {
+            samples = try decode(i)
+        }
         samples = try Self.speed(samples, percent: Int((p.speed * 100).rounded()))
         if let tilt = p.tilt { samples = tilt.tilt(samples, sampleRate: rate, random: &random) }
         if let voiceNoise = p.voiceNoise { samples = voiceNoise.add(to: samples, sampleRate: rate, random: &random) }

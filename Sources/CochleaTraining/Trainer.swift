@@ -181,7 +181,8 @@ public final class Trainer {
                                                                                  length: options.features.frameLengthSeconds))
         let mixer = options.noiseProbability > 0 && !dataset.noiseFiles.isEmpty
             ? try NoiseMixer(files: dataset.noiseFiles, sampleRate: options.features.options.sampleRate, snrRange: options.noiseSNR) : nil
-        let preparer = try BatchPreparer(items: items, store: store, options: options, mixer: mixer)
+        let preparer = try BatchPreparer(items: items, store: store, options: options, mixer: mixer,
+                                         training: trainIndices, separator: plan.tokenizer.encode(" ")?.first)
         let batcher = Batcher(frames: trainIndices.map { store.frames[$0] }, batchSize: options.batchSize, seed: options.seed)
         let batchesPerEpoch = (trainIndices.count + options.batchSize - 1) / options.batchSize
         var totalSteps = batchesPerEpoch * state.options.epochs

@@ -69,6 +69,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var noiseSuppression: NoiseSuppressionOptions?
     /// A voice's spectral tilt changed before noise is mixed, off when nil (optional for the same reason).
     public var tilt: TiltOptions?
+    /// Single words of a speaker joined into word sequences, off when nil (optional for the same reason).
+    public var splicing: SplicingOptions?
     public var seed: UInt64 = 1
     /// Threads for features, the LSTM directions and CTC.
     public var threads = 2
@@ -117,6 +119,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try compression?.validate()
         try noiseSuppression?.validate()
         try tilt?.validate(sampleRate: features.options.sampleRate)
+        try splicing?.validate()
         guard (0..<1).contains(validationFraction) else { throw fail("validation fraction must be in [0, 1), got \(validationFraction)") }
         guard (1...Self.maximumThreads).contains(threads) else { throw fail("threads must be 1 to \(Self.maximumThreads), got \(threads)") }
         if let timeLimit {

@@ -7,7 +7,10 @@ public struct PlannedUtterance: Sendable {
     public var target: [Int32]
 
     /// Frames CTC needs for the target: one per token, and a blank between each repeated pair.
-    public var minimumFrames: Int { target.count + zip(target, target.dropFirst()).filter { $0 == $1 }.count }
+    public var minimumFrames: Int { Self.minimumFrames(target) }
+
+    /// Frames CTC needs for `target`.
+    static func minimumFrames(_ target: [Int32]) -> Int { target.count + zip(target, target.dropFirst()).filter { $0 == $1 }.count }
 }
 
 /// The dataset turned into what training uses: the three splits, each entry checked and encoded,

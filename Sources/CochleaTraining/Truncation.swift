@@ -32,10 +32,8 @@ public struct TruncationOptions: Codable, Equatable, Sendable {
     /// (`atEnd`) or its start, together with the pause beyond it. A silent clip is returned whole.
     static func truncate(_ samples: [Float], window: Int, fraction: Double, atEnd: Bool) -> [Float] {
         precondition(window > 0 && (0...1).contains(fraction), "positive window, fraction in [0, 1]")
-        let energies = samples.withUnsafeBufferPointer { VectorReductions.windowMeanSquares($0, window: window) }
-        guard let loudest = energies.max(), loudest > 0 else { return samples }
-        let floor = loudest * pow(10, -speechDepth / 10)
-        let first = energies.firstIndex { $0 >= floor }!, last = energies.lastIndex { $0 >= floor }!
+        guard let span = SpeechSpan.windows(in: samples, window: window, depth: speechDepth) else { return samples }
+        let first = span.lowerBound, last = span.upperBound
         let cut = Int((Double(last - first + 1) * fraction).rounded())
         guard cut > 0 else { return samples }
         if atEnd { return Array(samples[0..<((last + 1 - cut) * window)]) }

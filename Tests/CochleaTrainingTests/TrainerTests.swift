@@ -27,6 +27,7 @@ final class TrainerTests: XCTestCase {
         o.compression = CompressionOptions(probability: 0.5)
         o.noiseSuppression = NoiseSuppressionOptions(probability: 0.5)
         o.tilt = TiltOptions(probability: 0.5)
+        o.splicing = SplicingOptions(probability: 0.5)
         return o
     }
 

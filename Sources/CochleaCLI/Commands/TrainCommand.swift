@@ -159,6 +159,12 @@ struct TrainCommand: ParsableCommand {
     var tiltGain = "-15:6"
     @Option(help: "Lowest and highest tilt corner in Hz, e.g. 300:1000.")
     var tiltCorner = "300:1000"
+    @Option(help: "Share of single-word training utterances joined each epoch with other single words of their speaker (--splice-words in all, in random order) into one utterance, as a sentence the data does not have: where two words meet each keeps --splice-margin seconds of the pause beside its speech; the first keeps its lead-in, the last its tail. Speakers come from the layout (Speech Commands' file-name prefix, a manifest's speaker column, utt2spk); without them any words are joined. 0: none.")
+    var splice = 0.0
+    @Option(help: "Fewest and most words in a spliced utterance, e.g. 2:3.")
+    var spliceWords = "2:3"
+    @Option(help: "Lowest and highest pause in seconds kept beside a word's speech where two spliced words meet, e.g. 0.02:0.12.")
+    var spliceMargin = "0.02:0.12"
     @Option(help: "Stop after this many epochs without a better validation WER (0: never).")
     var earlyStopping = TrainingOptions().earlyStoppingPatience
     @Option(help: ArgumentHelp("Finish within this many minutes of the start (features included), e.g. on a slower machine: after each epoch the epochs still to come are cut to those that fit at the mean epoch time so far, and the learning-rate schedule ends with the last of them. The test-set report after training is not counted; a resumed run keeps its first run's limit and counts from its own start.", valueName: "minutes"))
@@ -282,6 +288,17 @@ struct TrainCommand: ParsableCommand {
             shelf.gain = tiltGains
             shelf.corner = tiltCorners
             o.tilt = shelf
+        }
+        let spliceWordCounts = try Self.range(spliceWords, option: "--splice-words", example: "2:3")
+        let spliceMargins = try Self.range(spliceMargin, option: "--splice-margin", unit: " in seconds", example: "0.02:0.12")
+        if splice != 0 {
+            var splicing = SplicingOptions(probability: splice)
+            guard let fewest = Int(exactly: spliceWordCounts.lowerBound), let most = Int(exactly: spliceWordCounts.upperBound) else {
+                throw ValidationError("--splice-words takes whole numbers of words, LOW:HIGH, e.g. 2:3")
+            }
+            splicing.words = fewest...most
+            splicing.margin = spliceMargins
+            o.splicing = splicing
         }
         o.earlyStoppingPatience = earlyStopping
         o.timeLimit = timeLimit.map { $0 * 60 }

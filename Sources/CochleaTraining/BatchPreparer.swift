@@ -4,14 +4,14 @@ import CochleaFeatures
 import Foundation
 
 /// Builds a training batch: cached features, or, for the utterances chosen for splicing with other
-/// words of their speaker, speed perturbation, a tilt, modulated noise, reverberation, clicks, noise, a band-limited channel, noise suppression,
-/// compression, clipping, truncation, trimming or a warped filterbank this epoch, features
-/// recomputed from the audio resampled, tilted, given noise under the voice, reverberated, given clicks in
-/// its pauses, mixed with background noise, band-limited, noise-suppressed, compressed, clipped (in
-/// that order, as a voice reaches a microphone and the microphone a file), then, for a single word,
-/// cut inside its speech, then trimmed and padded with zeros (as the file is cut and edited); then
-/// SpecAugment masks. Every random choice comes from (seed, epoch, batch, position), so a resumed
-/// run repeats it exactly.
+/// words of their speaker, speed perturbation, a tilt, modulated noise, reverberation, clicks, noise,
+/// a band-limited channel, noise suppression, compression, clipping, truncation, trimming or a warped
+/// filterbank this epoch, features recomputed from the audio joined, resampled, tilted, given noise
+/// under the voice, reverberated, given clicks in its pauses, mixed with background noise,
+/// band-limited, noise-suppressed, compressed, clipped (in that order, as a voice reaches a
+/// microphone and the microphone a file), then, for a single word, cut inside its speech, then
+/// trimmed and padded with zeros (as the file is cut and edited); then SpecAugment masks. Every random
+/// choice comes from (seed, epoch, batch, position), so a resumed run repeats it exactly.
 final class BatchPreparer {
     let items: [PlannedUtterance]
     let store: FeatureStore
@@ -179,9 +179,9 @@ final class BatchPreparer {
         percent == 100 ? samples : try Resampler.resample(samples, from: percent, to: 100)
     }
 
-    /// Utterance `i`'s audio (or its spliced words' joined) resampled, tilted, given noise under the voice, reverberated, given clicks in
-    /// its pauses, mixed with noise, band-limited, noise-suppressed, compressed, clipped, then cut
-    /// inside its speech, trimmed and padded with zeros, as `p` says.
+    /// Utterance `i`'s audio (or its spliced words' joined) resampled, tilted, given noise under the
+    /// voice, reverberated, given clicks in its pauses, mixed with noise, band-limited, noise-suppressed,
+    /// compressed, clipped, then cut inside its speech, trimmed and padded with zeros, as `p` says.
     func perturbedAudio(of i: Int, _ p: Perturbation, worker: Worker, random: inout SeededRandom) throws -> [Float] {
         let rate = options.features.options.sampleRate
         func decode(_ j: Int) throws -> [Float] { try AudioDecoder.decode(path: items[j].utterance.path, sampleRate: rate).samples }

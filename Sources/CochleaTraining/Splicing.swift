@@ -3,8 +3,9 @@ import Foundation
 
 /// Single words of one speaker joined into one utterance ("seven", "go", "left" → "go seven left"):
 /// a word sequence the corpus did not synthesise, drawn anew every epoch. Where two words meet, each
-/// keeps its speech and a little of the pause beside it; the first word keeps its lead-in and the
-/// last its tail, so the utterance starts and ends as the clips do. The default model of 2026-11-27
+/// keeps its speech and a little of the pause beside it (a clip whose noise lies within 30 dB of its
+/// speech keeps all of it); the first word keeps its lead-in and the last its tail, so the utterance
+/// starts and ends as the clips do. The default model of 2026-11-27
 /// fitted its own training sentences far worse than its single words (4–13% of their words wrong
 /// against 0–3%, as generated), and the multi-word test utterances are where it misses 3%.
 public struct SplicingOptions: Codable, Equatable, Sendable {
